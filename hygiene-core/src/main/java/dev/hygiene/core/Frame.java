@@ -1,0 +1,219 @@
+package dev.hygiene.core;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One scope on one thread at one nesting depth: the snapshot taken by {@link ThreadHygiene#enter}
+ * and the {@link TaskScope} handed out for it. Reused by every scope at its depth on its thread.
+ */
+final class Frame implements TaskScope {
+
+    private final Worker worker;
+    private final int depth;
+    private final MapSnapshot locals = new MapSnapshot(false);
+    private final MapSnapshot inheritables = new MapSnapshot(true);
+
+    private ThreadHygiene hygiene;
+    private Class<?> taskType;
+    private boolean open;
+
+    private ClassLoader contextLoader;
+    private String name;
+    private int priority;
+    private Thread.UncaughtExceptionHandler handler;
+
+    /** What the closing task left; created only when it left something. */
+    private List<Leftover> leftovers;
+    /** Stale entries expunged while closing. */
+    int staleExpunged;
+
+    Frame(Worker worker, int depth) {
+        this.worker = worker;
+        this.depth = depth;
+    }
+
+    void open(ThreadHygiene hygiene, Class<?> taskType) {
+        if (this.hygiene != hygiene) {
+            this.hygiene = hygiene;
+        }
+        if (this.taskType != taskType) {
+            this.taskType = taskType;
+        }
+        this.open = true;
+    }
+
+    void capture() {
+        Thread thread = worker.thread;
+        ThreadHygiene h = hygiene;
+        locals.capture(thread);
+        if (h.inheritable) {
+            inheritables.capture(thread);
+        }
+        if (h.threadState) {
+            captureThreadState(thread);
+        }
+    }
+
+    private void captureThreadState(Thread thread) {
+        ClassLoader loader = JdkAccess.contextLoader(thread);
+        if (contextLoader != loader) {
+            contextLoader = loader;
+        }
+        String n = thread.getName();
+        if (name != n) {
+            name = n;
+        }
+        priority = thread.getPriority();
+        Thread.UncaughtExceptionHandler ueh = JdkAccess.uncaughtHandler(thread);
+        if (handler != ueh) {
+            handler = ueh;
+        }
+    }
+
+    @Override
+    public void close() {
+        Worker w = worker;
+        if (Thread.currentThread() != w.thread) {
+            throw new IllegalStateException("a TaskScope must be closed on the thread that entered it: entered on "
+                    + w.thread + ", closed on " + Thread.currentThread());
+        }
+        if (!open) {
+            throw new IllegalStateException("this TaskScope is already closed; close each scope exactly once");
+        }
+        if (w.depth != depth + 1) {
+            throw new IllegalStateException("TaskScopes closed out of order: this scope is at depth " + depth
+                    + " but " + (w.depth - depth - 1) + " scope(s) entered after it on " + w.thread
+                    + " are still open; close scopes in reverse order of entering them");
+        }
+        ThreadHygiene h = hygiene;
+        List<Leftover> found = null;
+        int stale = 0;
+        try {
+            Thread thread = w.thread;
+            boolean localsChanged = !locals.unchanged(thread);
+            boolean inheritablesChanged = h.inheritable && !inheritables.unchanged(thread);
+            boolean stateChanged = h.threadState && threadStateChanged(thread);
+            if (localsChanged || inheritablesChanged || stateChanged) {
+                settle(h, thread, localsChanged, inheritablesChanged, stateChanged);
+                found = leftovers;
+                stale = staleExpunged;
+            }
+        } finally {
+            open = false;
+            leftovers = null;
+            staleExpunged = 0;
+            if (taskType != null) {
+                taskType = null;
+            }
+            if (depth > 0) {
+                release();
+            }
+            w.depth = depth;
+        }
+        h.closed(w.thread, found, stale);
+    }
+
+    private boolean threadStateChanged(Thread thread) {
+        return JdkAccess.contextLoader(thread) != contextLoader || thread.getName() != name
+                || thread.getPriority() != priority || JdkAccess.uncaughtHandler(thread) != handler;
+    }
+
+    private void settle(ThreadHygiene h, Thread thread, boolean localsChanged, boolean inheritablesChanged,
+            boolean stateChanged) {
+        boolean enforce = h.enforce;
+        if (localsChanged) {
+            locals.settle(thread, enforce, h.retention, this);
+        }
+        if (inheritablesChanged) {
+            inheritables.settle(thread, enforce, h.retention, this);
+        }
+        if (stateChanged) {
+            settleThreadState(thread, enforce);
+        }
+        if (depth == 0) {
+            // The arrays now mirror the map again, so the next task starts on the fast path.
+            if (localsChanged) {
+                locals.capture(thread);
+            }
+            if (inheritablesChanged) {
+                inheritables.capture(thread);
+            }
+            if (stateChanged && !enforce) {
+                captureThreadState(thread);
+            }
+        }
+    }
+
+    private void settleThreadState(Thread thread, boolean enforce) {
+        ClassLoader loader = JdkAccess.contextLoader(thread);
+        if (loader != contextLoader) {
+            threadState("Thread.contextClassLoader", loader);
+            if (enforce) {
+                JdkAccess.setContextLoader(thread, contextLoader);
+            }
+        }
+        String n = thread.getName();
+        if (n != name) {
+            // A new String with the same characters is no change worth reporting.
+            if (!n.equals(name)) {
+                threadState("Thread.name", n);
+            }
+            if (enforce) {
+                thread.setName(name);
+            }
+        }
+        int p = thread.getPriority();
+        if (p != priority) {
+            threadState("Thread.priority", p);
+            if (enforce) {
+                thread.setPriority(priority);
+            }
+        }
+        Thread.UncaughtExceptionHandler ueh = JdkAccess.uncaughtHandler(thread);
+        if (ueh != handler) {
+            threadState("Thread.uncaughtExceptionHandler", ueh);
+            if (enforce) {
+                JdkAccess.setUncaughtHandler(thread, handler);
+            }
+        }
+    }
+
+    private void release() {
+        locals.release();
+        inheritables.release();
+        contextLoader = null;
+        name = null;
+        handler = null;
+    }
+
+    private void threadState(String property, Object value) {
+        add(new Leftover(Leftover.Kind.THREAD_STATE, property, typeName(value), false, taskTypeName()));
+    }
+
+    /** Records one leftover; {@code key} is null for a stale entry. */
+    void leftover(Leftover.Kind kind, ThreadLocal<?> key, Object value, boolean inheritable) {
+        String localType = key == null ? Leftover.COLLECTED : key.getClass().getName();
+        add(new Leftover(kind, localType, typeName(value), inheritable, taskTypeName()));
+    }
+
+    private void add(Leftover leftover) {
+        if (leftovers == null) {
+            leftovers = new ArrayList<>(4);
+        }
+        leftovers.add(leftover);
+    }
+
+    private String taskTypeName() {
+        return taskType == null ? Leftover.UNKNOWN_TASK : taskType.getName();
+    }
+
+    private static String typeName(Object value) {
+        return value == null ? null : value.getClass().getName();
+    }
+
+    @Override
+    public String toString() {
+        return "TaskScope[" + (open ? "open" : "closed") + ", depth " + depth + ", " + worker.thread.getName() + "]";
+    }
+}

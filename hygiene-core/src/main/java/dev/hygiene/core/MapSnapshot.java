@@ -1,0 +1,423 @@
+package dev.hygiene.core;
+
+import java.lang.ref.Reference;
+import java.lang.ref.WeakReference;
+import java.util.Arrays;
+
+/**
+ * The snapshot of one of a thread's two {@code ThreadLocalMap}s, and the code that compares the
+ * map against it and restores it.
+ *
+ * <p>Implementation overview.
+ *
+ * <p>The JDK's map is an open-addressing table with linear probing: an entry for key {@code k}
+ * lives at the first free slot from {@code hash(k) & (length - 1)} onwards, so no null slot ever
+ * separates an entry from its home slot. Each entry is a {@code WeakReference} to its key with a
+ * strong {@code value} field. {@code ThreadLocal.remove()} clears the entry's key before dropping
+ * it, and the GC clears keys that became unreachable, leaving a <em>stale</em> entry that still
+ * holds its value.
+ *
+ * <p>A snapshot mirrors the table slot by slot in three arrays: the entry object, its value, and a
+ * weak reference of our own to its key. The key reference is needed because an entry that the task
+ * removed has lost its key, and putting it back needs the key. It is created only when a new entry
+ * object appears in a slot, so a steady-state capture allocates nothing. The arrays grow with the
+ * table and are reused for every task; a capture writes only the slots that differ, because each
+ * reference store into a long-lived array costs a GC write barrier. Between tasks the arrays mirror
+ * the map, so they hold no value that the map does not hold too; when a frame is not reused
+ * (nested scopes) they are cleared.
+ *
+ * <p>Closing compares in up to three steps, cheapest first:
+ * <ol>
+ * <li>{@link #unchanged}: same map, same table, and in every slot the same entry object with the
+ *     same value and a live key. This is the cost of a task that touched nothing.
+ * <li>In place: same table, and the task only replaced values of snapshot entries and added
+ *     entries in slots that were empty in the snapshot (the usual case). Values are put back and
+ *     the added slots emptied; no snapshot entry ever probed through a slot that was empty, so no
+ *     chain breaks.
+ * <li>General: anything else (removals, stale entries, rehash, a retained entry added): the
+ *     desired entry set is computed (snapshot entries with their snapshot values, plus retained
+ *     entries as the task left them) and the table is refilled from it. Entries are reused where
+ *     they still hold their key; an entry the task removed is rebuilt with the JDK's constructor.
+ * </ol>
+ * All three run only on the thread that owns the map, and none calls a {@code ThreadLocal} method.
+ */
+final class MapSnapshot {
+
+    private static final Object[] NO_SLOTS = {};
+    @SuppressWarnings("unchecked")
+    private static final WeakReference<Object>[] NO_KEYS = new WeakReference[0];
+    private static final int[] NO_INDEXES = {};
+
+    /** Which of the thread's two maps this mirrors. */
+    final boolean inheritable;
+
+    private Object map;
+    private Object[] table;
+    private int length;
+    private int size;
+    private Object[] entries = NO_SLOTS;
+    private Object[] values = NO_SLOTS;
+    private WeakReference<Object>[] keys = NO_KEYS;
+    /** Slots [0, used) of the arrays may hold references. */
+    private int used;
+
+    // Scratch of the general path, cleared after use.
+    private int[] found = NO_INDEXES;
+    private Object[] keep = NO_SLOTS;
+    private int[] keepSource = NO_INDEXES;
+    private int[] putBack = NO_INDEXES;
+
+    MapSnapshot(boolean inheritable) {
+        this.inheritable = inheritable;
+    }
+
+    /** Mirrors the thread's map into the arrays, writing only slots that differ. */
+    void capture(Thread thread) {
+        Object m = JdkAccess.map(thread, inheritable);
+        Object[] tab = m == null ? null : JdkAccess.table(m);
+        int len = tab == null ? 0 : tab.length;
+        if (entries.length < len) {
+            grow(len);
+        }
+        Object[] entries = this.entries;
+        Object[] values = this.values;
+        int count = 0;
+        for (int i = 0; i < len; i++) {
+            Object e = tab[i];
+            Object v = null;
+            if (e != null) {
+                count++;
+                v = JdkAccess.value((Reference<?>) e);
+            }
+            if (entries[i] != e) {
+                entries[i] = e;
+                keys[i] = e == null ? null : keyOf((Reference<?>) e);
+            }
+            if (values[i] != v) {
+                values[i] = v;
+            }
+        }
+        if (used > len) {
+            clear(len, used);
+        }
+        used = len;
+        if (map != m) {
+            map = m;
+        }
+        if (table != tab) {
+            table = tab;
+        }
+        length = len;
+        size = count;
+    }
+
+    private static WeakReference<Object> keyOf(Reference<?> entry) {
+        Object key = entry.get();
+        return key == null ? null : new WeakReference<>(key);
+    }
+
+    private void grow(int len) {
+        entries = Arrays.copyOf(entries, len);
+        values = Arrays.copyOf(values, len);
+        keys = Arrays.copyOf(keys, len);
+    }
+
+    /** Drops every reference the arrays hold, for a frame that will not be reused soon. */
+    void release() {
+        clear(0, used);
+        used = 0;
+        length = 0;
+        size = 0;
+        map = null;
+        table = null;
+    }
+
+    private void clear(int from, int to) {
+        Arrays.fill(entries, from, to, null);
+        Arrays.fill(values, from, to, null);
+        Arrays.fill(keys, from, to, null);
+    }
+
+    /** Whether the thread's map is exactly as captured: the cost of a task that touched nothing. */
+    boolean unchanged(Thread thread) {
+        Object m = JdkAccess.map(thread, inheritable);
+        if (m != map) {
+            return false;
+        }
+        if (m == null) {
+            return true;
+        }
+        Object[] tab = JdkAccess.table(m);
+        if (tab != table) {
+            return false;
+        }
+        Object[] entries = this.entries;
+        Object[] values = this.values;
+        for (int i = 0, len = length; i < len; i++) {
+            Object e = tab[i];
+            if (e != entries[i]) {
+                return false;
+            }
+            if (e != null) {
+                Reference<?> entry = (Reference<?>) e;
+                if (JdkAccess.value(entry) != values[i] || entry.refersTo(null)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Reports to {@code frame} what the task changed in this map and, when {@code enforce}, puts the
+     * snapshot back. Called after {@link #unchanged} said false, on the thread that owns the map.
+     */
+    void settle(Thread thread, boolean enforce, Retention retention, Frame frame) {
+        Object current = JdkAccess.map(thread, inheritable);
+        Object[] tab = current == null ? null : JdkAccess.table(current);
+        if (current == map && tab == table && tab != null && onlyValuesAndAdditions(tab, retention)) {
+            settleInPlace(current, tab, enforce, retention, frame);
+        } else {
+            settleGeneral(thread, current, tab, enforce, retention, frame);
+        }
+    }
+
+    /**
+     * Whether, against the same table, every slot holds its snapshot entry with a live key, or holds
+     * a live, non-retained entry in a slot that was empty.
+     */
+    private boolean onlyValuesAndAdditions(Object[] tab, Retention retention) {
+        Object[] entries = this.entries;
+        for (int i = 0, len = length; i < len; i++) {
+            Object c = tab[i];
+            Object e = entries[i];
+            if (c == e) {
+                if (c != null && ((Reference<?>) c).refersTo(null)) {
+                    return false;
+                }
+            } else {
+                if (e != null) {
+                    return false;
+                }
+                Reference<?> added = (Reference<?>) c;
+                ThreadLocal<?> key = (ThreadLocal<?>) added.get();
+                if (key == null || retention.retains(key, JdkAccess.value(added))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private void settleInPlace(Object current, Object[] tab, boolean enforce, Retention retention, Frame frame) {
+        Object[] entries = this.entries;
+        Object[] values = this.values;
+        boolean removedAny = false;
+        for (int i = 0, len = length; i < len; i++) {
+            Object c = tab[i];
+            if (c == null) {
+                continue;
+            }
+            Reference<?> entry = (Reference<?>) c;
+            Object value = JdkAccess.value(entry);
+            ThreadLocal<?> key;
+            if (c == entries[i]) {
+                Object old = values[i];
+                if (value == old) {
+                    continue;
+                }
+                key = (ThreadLocal<?>) entry.get();
+                if (key != null && retention.retains(key, value)) {
+                    continue;
+                }
+                frame.leftover(Leftover.Kind.CHANGED, key, value, inheritable);
+                if (enforce) {
+                    JdkAccess.setValue(entry, old);
+                }
+            } else {
+                // Cleared by the GC since the eligibility check, it is simply a stale addition.
+                key = (ThreadLocal<?>) entry.get();
+                frame.leftover(key == null ? Leftover.Kind.STALE : Leftover.Kind.ADDED, key, value, inheritable);
+                if (enforce) {
+                    tab[i] = null;
+                    removedAny = true;
+                    if (key == null) {
+                        frame.staleExpunged++;
+                    }
+                }
+            }
+        }
+        if (removedAny) {
+            JdkAccess.setSize(current, size);
+        }
+    }
+
+    private void settleGeneral(Thread thread, Object current, Object[] tab, boolean enforce, Retention retention,
+            Frame frame) {
+        int len = length;
+        int currentLength = tab == null ? 0 : tab.length;
+        ensureScratch(len, currentLength);
+        int[] found = this.found;
+        Object[] keep = this.keep;
+        int[] keepSource = this.keepSource;
+        Arrays.fill(found, 0, len, -1);
+        int kept = 0;
+        int stale = 0;
+        boolean undo = false;
+
+        // The current entries: keep, undo or drop each.
+        for (int i = 0; i < currentLength; i++) {
+            Object c = tab[i];
+            if (c == null) {
+                continue;
+            }
+            Reference<?> entry = (Reference<?>) c;
+            Object value = JdkAccess.value(entry);
+            ThreadLocal<?> key = (ThreadLocal<?>) entry.get();
+            if (key == null) {
+                stale++;
+                if (!captured(c, i)) {
+                    frame.leftover(Leftover.Kind.STALE, null, value, inheritable);
+                }
+                continue;
+            }
+            boolean retained = retention.retains(key, value);
+            int j = indexOf(key);
+            if (j >= 0) {
+                found[j] = kept;
+                if (!retained && value != values[j]) {
+                    frame.leftover(Leftover.Kind.CHANGED, key, value, inheritable);
+                    undo = true;
+                }
+            } else if (!retained) {
+                frame.leftover(Leftover.Kind.ADDED, key, value, inheritable);
+                undo = true;
+                continue;
+            }
+            keepSource[kept] = retained ? -1 : j;
+            keep[kept++] = c;
+        }
+
+        // Snapshot entries the task removed.
+        int[] putBack = this.putBack;
+        int restored = 0;
+        for (int j = 0; j < len; j++) {
+            if (entries[j] == null || found[j] >= 0) {
+                continue;
+            }
+            WeakReference<Object> keyRef = keys[j];
+            ThreadLocal<?> key = keyRef == null ? null : (ThreadLocal<?>) keyRef.get();
+            if (key == null || retention.retains(key, values[j])) {
+                continue;
+            }
+            frame.leftover(Leftover.Kind.REMOVED, key, values[j], inheritable);
+            undo = true;
+            putBack[restored++] = j;
+        }
+
+        if (enforce && (undo || stale > 0)) {
+            Object target = current != null ? current : map;
+            stale += rebuild(target, kept, restored);
+            if (current != target) {
+                JdkAccess.setMap(thread, inheritable, target);
+            }
+            frame.staleExpunged += stale;
+        }
+        Arrays.fill(keep, 0, kept, null);
+    }
+
+    /** Whether stale entry {@code c}, now in slot {@code slot}, was already in the snapshot. */
+    private boolean captured(Object c, int slot) {
+        if (slot < length && entries[slot] == c) {
+            return true;
+        }
+        for (int j = 0; j < length; j++) {
+            if (entries[j] == c) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The snapshot slot of {@code key}, or -1, by probing the mirrored table like the JDK does. */
+    private int indexOf(ThreadLocal<?> key) {
+        int len = length;
+        if (len == 0) {
+            return -1;
+        }
+        int mask = len - 1;
+        int h = JdkAccess.hash(key) & mask;
+        for (int n = 0; n < len && entries[h] != null; n++, h = (h + 1) & mask) {
+            WeakReference<Object> keyRef = keys[h];
+            if (keyRef != null && keyRef.refersTo(key)) {
+                return h;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Refills the table of {@code target} with the kept entries and the removed snapshot entries;
+     * returns how many kept entries turned stale meanwhile and were dropped.
+     */
+    private int rebuild(Object target, int kept, int restored) {
+        int dropped = 0;
+        int size = kept + restored;
+        Object[] tab = JdkAccess.table(target);
+        if (tab == null || size >= tab.length * 2 / 3) {
+            int len = tab == null ? 16 : tab.length;
+            while (size >= len * 2 / 3) {
+                len <<= 1;
+            }
+            tab = JdkAccess.newTable(len);
+            JdkAccess.setTable(target, tab);
+        } else {
+            Arrays.fill(tab, null);
+        }
+        int mask = tab.length - 1;
+        for (int x = 0; x < kept; x++) {
+            Reference<?> entry = (Reference<?>) keep[x];
+            ThreadLocal<?> key = (ThreadLocal<?>) entry.get();
+            if (key == null) {
+                size--;
+                dropped++;
+                continue;
+            }
+            int source = keepSource[x];
+            if (source >= 0 && JdkAccess.value(entry) != values[source]) {
+                JdkAccess.setValue(entry, values[source]);
+            }
+            insert(tab, mask, JdkAccess.hash(key), entry);
+        }
+        for (int y = 0; y < restored; y++) {
+            int j = putBack[y];
+            ThreadLocal<?> key = (ThreadLocal<?>) keys[j].get();
+            if (key == null) {
+                size--;
+                continue;
+            }
+            insert(tab, mask, JdkAccess.hash(key), JdkAccess.newEntry(key, values[j]));
+        }
+        JdkAccess.setSize(target, size);
+        return dropped;
+    }
+
+    private static void insert(Object[] tab, int mask, int hash, Object entry) {
+        int h = hash & mask;
+        while (tab[h] != null) {
+            h = (h + 1) & mask;
+        }
+        tab[h] = entry;
+    }
+
+    private void ensureScratch(int len, int currentLength) {
+        if (found.length < len) {
+            found = new int[len];
+            putBack = new int[len];
+        }
+        if (keep.length < currentLength) {
+            keep = new Object[currentLength];
+            keepSource = new int[currentLength];
+        }
+    }
+}

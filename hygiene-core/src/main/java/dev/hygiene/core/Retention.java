@@ -1,0 +1,78 @@
+package dev.hygiene.core;
+
+import java.lang.ref.Reference;
+import java.lang.ref.SoftReference;
+import java.lang.ref.WeakReference;
+import java.util.List;
+
+/**
+ * The retain rules of one policy, compiled for the restore path: identities, class-name prefixes,
+ * and the JDK's own thread-locals. Class-name matches are cached per class in {@link ClassValue}s,
+ * which hold only a Boolean per class, so no class loader is pinned by the cache.
+ */
+final class Retention {
+
+    /** ThreadLocal classes that hold the JDK's own per-thread runtime state. */
+    private static final String[] JDK_LOCAL_PREFIXES = {"jdk.internal.", "sun."};
+
+    private final WeakReference<Object>[] locals;
+    private final String[] prefixes;
+    private final ClassValue<Boolean> localTypeRetained;
+    private final ClassValue<Boolean> valueTypeRetained;
+
+    @SuppressWarnings("unchecked")
+    Retention(List<WeakReference<ThreadLocal<?>>> locals, String[] prefixes) {
+        this.locals = (WeakReference<Object>[]) locals.toArray(new WeakReference<?>[0]);
+        this.prefixes = prefixes;
+        this.localTypeRetained = new ClassValue<>() {
+            @Override
+            protected Boolean computeValue(Class<?> type) {
+                String name = type.getName();
+                return startsWithAny(name, JDK_LOCAL_PREFIXES) || startsWithAny(name, Retention.this.prefixes);
+            }
+        };
+        this.valueTypeRetained = new ClassValue<>() {
+            @Override
+            protected Boolean computeValue(Class<?> type) {
+                return startsWithAny(type.getName(), Retention.this.prefixes);
+            }
+        };
+    }
+
+    private static boolean startsWithAny(String name, String[] prefixes) {
+        for (String prefix : prefixes) {
+            if (name.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the entry of {@code key} holding {@code value} is left as the task left it. */
+    boolean retains(ThreadLocal<?> key, Object value) {
+        if (key == Worker.STATE) {
+            return true;
+        }
+        for (WeakReference<Object> local : locals) {
+            if (local.refersTo(key)) {
+                return true;
+            }
+        }
+        if (localTypeRetained.get(key.getClass())) {
+            return true;
+        }
+        if (prefixes.length == 0 || value == null) {
+            return false;
+        }
+        Class<?> valueType = value.getClass();
+        if (valueTypeRetained.get(valueType)) {
+            return true;
+        }
+        // Only the JDK's own reference classes: a subclass could override get() with user code.
+        if (valueType == SoftReference.class || valueType == WeakReference.class) {
+            Object referent = ((Reference<?>) value).get();
+            return referent != null && valueTypeRetained.get(referent.getClass());
+        }
+        return false;
+    }
+}

@@ -1,0 +1,333 @@
+package dev.hygiene.core;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Makes a pooled thread safe to reuse: snapshots the thread's {@code ThreadLocal} maps and state
+ * before a task and restores them afterwards, so that nothing a task leaves behind reaches the next
+ * one.
+ *
+ * <p>For a task {@code T} run on thread {@code W}, let {@code S} be the state of {@code W} just
+ * before {@code T}: both thread-local maps (each live entry with its value reference) and the
+ * thread's name, priority, context class loader and uncaught-exception handler. In
+ * {@link Mode#ENFORCE}, when {@code T} ends, however it ends:
+ * <ul>
+ * <li>every entry that {@code T} added is removed; every value that {@code T} replaced is put back
+ *     (the same reference, not a copy); every entry of {@code S} that {@code T} removed is put back;
+ * <li>every stale entry, whose {@code ThreadLocal} the GC collected, is expunged, whether it came
+ *     from {@code S} or from {@code T}, so its value is unreachable at once;
+ * <li>the thread's name, priority, context class loader and uncaught-exception handler are restored;
+ * <li>entries the policy {@linkplain HygienePolicy retains} stay as {@code T} left them and become
+ *     part of the next snapshot;
+ * <li>nothing else is touched: an entry of {@code S} is never lost.
+ * </ul>
+ * In {@link Mode#AUDIT} the same differences are computed and counted as {@link Leftover}s, but the
+ * thread is left exactly as {@code T} left it. In {@link Mode#OFF} nothing happens.
+ *
+ * <p>Hygiene works on the map itself and never calls a method of {@code ThreadLocal}, so no user
+ * code ({@code initialValue}, an overridden {@code set} or {@code remove}) runs while it restores.
+ * It cannot undo a mutation inside a value object: if a task appends to a {@code StringBuilder}
+ * that a retained or pre-existing {@code ThreadLocal} holds, the same builder is put back, appended.
+ *
+ * <p>Scopes nest last-in first-out: a task run inline on the submitting thread (a caller-runs
+ * rejection, a direct executor, a {@code CompletableFuture} stage completed inline) gets its own
+ * scope, and closing it restores the caller's own state exactly. Hygiene is snapshot and restore,
+ * never "wipe the thread".
+ *
+ * <p>Usage, as a task decorator:
+ * <pre>{@code
+ * ThreadHygiene hygiene = ThreadHygiene.enforcing();
+ * executor.execute(hygiene.wrap(() -> handle(request)));
+ * // or, around any code on a reused thread:
+ * try (TaskScope scope = hygiene.enter(task)) {
+ *     task.run();
+ * }
+ * }</pre>
+ *
+ * <p>Hygiene reads private fields of {@code java.lang.Thread} and {@code ThreadLocal}; the JVM must
+ * open {@code java.lang} to it (see {@link #isSupported()}). Instances are thread-safe and meant to
+ * be shared by all the workers of a pool.
+ */
+public final class ThreadHygiene {
+
+    private static final System.Logger LOG = System.getLogger(ThreadHygiene.class.getName());
+    private static final long LISTENER_LOG_INTERVAL_NANOS = 60_000_000_000L;
+
+    private final HygienePolicy policy;
+    final boolean enforce;
+    final boolean inheritable;
+    final boolean threadState;
+    final Retention retention;
+    private final boolean off;
+    private final Stats stats;
+    private final LeftoverListener listener;
+    private final AtomicLong listenerFailures = new AtomicLong();
+    private volatile long nextListenerLog;
+
+    private ThreadHygiene(HygienePolicy policy) {
+        this.policy = policy;
+        this.off = policy.mode() == Mode.OFF;
+        this.enforce = policy.mode() == Mode.ENFORCE;
+        this.inheritable = policy.inheritable();
+        this.threadState = policy.restoreThreadState();
+        this.retention = new Retention(policy.retainedLocals(), policy.retainedTypePrefixes());
+        this.stats = new Stats(policy.name(), policy.mode());
+        this.listener = policy.leftoverListener();
+    }
+
+    /**
+     * A hygiene that enforces, with the default retain rules (the JDK's own thread-locals only).
+     *
+     * @return a new hygiene in {@link Mode#ENFORCE}
+     * @throws UnsupportedOperationException if {@link #isSupported()} is false; the message names the
+     *         JVM option and the agent that fix it
+     */
+    public static ThreadHygiene enforcing() {
+        return of(HygienePolicy.builder().build());
+    }
+
+    /**
+     * A hygiene that only counts leftovers and leaves every thread as its tasks left it.
+     *
+     * @return a new hygiene in {@link Mode#AUDIT}
+     * @throws UnsupportedOperationException if {@link #isSupported()} is false
+     */
+    public static ThreadHygiene auditing() {
+        return of(HygienePolicy.builder().mode(Mode.AUDIT).build());
+    }
+
+    /**
+     * The hygiene configured by system properties, shared by everything that asks while the
+     * properties stay the same (the {@code HygienicExecutors} factories among them):
+     * <ul>
+     * <li>{@value Config#MODE_PROPERTY}: {@code enforce} (the default when unset), {@code audit} or
+     *     {@code off}, in any case;
+     * <li>{@value Config#RETAIN_PROPERTY}: comma-separated class-name prefixes, as
+     *     {@link HygienePolicy.Builder#retainTypes(String...)}.
+     * </ul>
+     * Its name is {@value Config#DEFAULT_NAME}.
+     *
+     * @return the shared hygiene for the current property values
+     * @throws IllegalArgumentException if a property has a bad value; the message names the
+     *         property, the value and what is allowed
+     * @throws UnsupportedOperationException if the mode is not {@code off} and
+     *         {@link #isSupported()} is false
+     */
+    public static ThreadHygiene defaults() {
+        return Config.defaults();
+    }
+
+    /**
+     * A hygiene with the given policy.
+     *
+     * @param policy what to do around each task
+     * @return a new hygiene with its own stats
+     * @throws NullPointerException if {@code policy} is null
+     * @throws UnsupportedOperationException if the policy's mode is not {@link Mode#OFF} and
+     *         {@link #isSupported()} is false
+     */
+    public static ThreadHygiene of(HygienePolicy policy) {
+        Objects.requireNonNull(policy, "policy");
+        if (policy.mode() != Mode.OFF && !JdkAccess.SUPPORTED) {
+            throw new UnsupportedOperationException("hygiene cannot run in " + policy.mode() + " mode: "
+                    + JdkAccess.unsupportedReason() + ". Mode OFF works without access.");
+        }
+        return new ThreadHygiene(policy);
+    }
+
+    /**
+     * Whether this JVM lets hygiene reach the thread-local maps. It does when {@code java.lang} is
+     * open to hygiene-core: start the JVM with {@code --add-opens java.base/java.lang=ALL-UNNAMED}
+     * (on the module path, {@code =dev.hygiene.core}), or with {@code -javaagent:hygiene-core.jar},
+     * or put {@code Add-Opens: java.base/java.lang} or {@code Launcher-Agent-Class:
+     * dev.hygiene.core.HygieneAgent} in the manifest of the application's executable jar.
+     *
+     * @return true when {@link Mode#ENFORCE} and {@link Mode#AUDIT} can be used
+     */
+    public static boolean isSupported() {
+        return JdkAccess.SUPPORTED;
+    }
+
+    /**
+     * Snapshots the current thread and opens a scope for a task whose type is unknown.
+     *
+     * @return the scope to close when the task ends
+     * @see #enter(Object)
+     */
+    public TaskScope enter() {
+        return enter(null);
+    }
+
+    /**
+     * Snapshots the current thread and opens a scope for {@code task}. Only the task's class is
+     * kept, to attribute leftovers, and only until the scope closes.
+     *
+     * @param task the task about to run, or null if unknown
+     * @return the scope to close, on this thread, when the task ends; in {@link Mode#OFF} a scope
+     *         whose close does nothing
+     */
+    public TaskScope enter(Object task) {
+        if (off) {
+            return NoScope.INSTANCE;
+        }
+        Frame frame = Worker.current().push(this, task == null ? null : task.getClass());
+        frame.capture();
+        return frame;
+    }
+
+    /**
+     * Decorates a task so that it runs in a scope of this hygiene. Fits Spring's
+     * {@code TaskDecorator} as {@code hygiene::wrap}.
+     *
+     * @param task the task
+     * @return a runnable that runs {@code task} between {@link #enter(Object)} and
+     *         {@link TaskScope#close()}; {@code task} itself when the mode is {@link Mode#OFF} or
+     *         when {@code task} is already wrapped by this hygiene
+     * @throws NullPointerException if {@code task} is null
+     */
+    public Runnable wrap(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        if (off || task instanceof HygienicRunnable && ((HygienicRunnable) task).hygiene == this) {
+            return task;
+        }
+        return new HygienicRunnable(this, task);
+    }
+
+    /**
+     * Decorates a task so that it runs in a scope of this hygiene.
+     *
+     * @param task the task
+     * @param <V> the task's result type
+     * @return a callable that calls {@code task} between {@link #enter(Object)} and
+     *         {@link TaskScope#close()}; {@code task} itself when the mode is {@link Mode#OFF} or
+     *         when {@code task} is already wrapped by this hygiene
+     * @throws NullPointerException if {@code task} is null
+     */
+    public <V> Callable<V> wrap(Callable<V> task) {
+        Objects.requireNonNull(task, "task");
+        if (off || task instanceof HygienicCallable && ((HygienicCallable<?>) task).hygiene == this) {
+            return task;
+        }
+        return new HygienicCallable<>(this, task);
+    }
+
+    /**
+     * This hygiene's counters.
+     *
+     * @return the live stats
+     */
+    public HygieneStats stats() {
+        return stats;
+    }
+
+    /**
+     * This hygiene's policy.
+     *
+     * @return the policy it was built with
+     */
+    public HygienePolicy policy() {
+        return policy;
+    }
+
+    /** Called by a closing frame, after it popped, with what its task left. */
+    void closed(Thread worker, List<Leftover> leftovers, int staleExpunged) {
+        stats.taskClosed();
+        if (staleExpunged > 0) {
+            stats.staleExpunged(staleExpunged);
+        }
+        if (leftovers == null) {
+            return;
+        }
+        stats.leftovers(leftovers);
+        if (listener != null) {
+            notifyListener(worker, List.copyOf(leftovers));
+        }
+    }
+
+    private void notifyListener(Thread worker, List<Leftover> leftovers) {
+        try {
+            listener.onLeftovers(worker, leftovers);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            long failures = listenerFailures.incrementAndGet();
+            long now = System.nanoTime();
+            if (failures == 1 || now - nextListenerLog >= 0) {
+                nextListenerLog = now + LISTENER_LOG_INTERVAL_NANOS;
+                LOG.log(System.Logger.Level.WARNING, String.format(Locale.ROOT,
+                        "LeftoverListener of hygiene '%s' threw (%d time(s) so far, logged at most once a minute); "
+                                + "ignored: the thread was already settled and keeps working",
+                        policy.name(), failures), e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ThreadHygiene[" + policy.name() + ", " + policy.mode() + "]";
+    }
+
+    /** The scope of {@link Mode#OFF}. */
+    private static final class NoScope implements TaskScope {
+        static final NoScope INSTANCE = new NoScope();
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public String toString() {
+            return "TaskScope[off]";
+        }
+    }
+
+    /** A runnable decorated by {@link #wrap(Runnable)}. */
+    private static final class HygienicRunnable implements Runnable {
+        final ThreadHygiene hygiene;
+        private final Runnable task;
+
+        HygienicRunnable(ThreadHygiene hygiene, Runnable task) {
+            this.hygiene = hygiene;
+            this.task = task;
+        }
+
+        @Override
+        public void run() {
+            try (TaskScope scope = hygiene.enter(task)) {
+                task.run();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Hygienic[" + task + "]";
+        }
+    }
+
+    /** A callable decorated by {@link #wrap(Callable)}. */
+    private static final class HygienicCallable<V> implements Callable<V> {
+        final ThreadHygiene hygiene;
+        private final Callable<V> task;
+
+        HygienicCallable(ThreadHygiene hygiene, Callable<V> task) {
+            this.hygiene = hygiene;
+            this.task = task;
+        }
+
+        @Override
+        public V call() throws Exception {
+            try (TaskScope scope = hygiene.enter(task)) {
+                return task.call();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Hygienic[" + task + "]";
+        }
+    }
+}
