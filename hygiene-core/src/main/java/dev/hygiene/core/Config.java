@@ -30,6 +30,17 @@ final class Config {
         if (c != null && equal(c.mode, mode) && equal(c.retain, retain)) {
             return c.hygiene;
         }
+        synchronized (Config.class) {
+            // Callers racing after a change must share the one hygiene built for the new values.
+            c = cached;
+            if (c != null && equal(c.mode, mode) && equal(c.retain, retain)) {
+                return c.hygiene;
+            }
+            return build(mode, retain);
+        }
+    }
+
+    private static ThreadHygiene build(String mode, String retain) {
         HygienePolicy.Builder policy = HygienePolicy.builder().name(DEFAULT_NAME).mode(parseMode(mode));
         List<String> prefixes = parseRetain(retain);
         if (!prefixes.isEmpty()) {

@@ -98,8 +98,9 @@ final class JdkAccess {
             reason = "java.lang is not open to " + describe(JdkAccess.class.getModule()) + ": add "
                     + "--add-opens java.base/java.lang=ALL-UNNAMED to the java command (on the module path: "
                     + "--add-opens java.base/java.lang=dev.hygiene.core), or start with "
-                    + "-javaagent:hygiene-core.jar, or put Add-Opens: java.base/java.lang in the manifest of "
-                    + "the application's executable jar (" + e.getMessage() + ")";
+                    + "-javaagent:hygiene-core.jar, or put Add-Opens: java.base/java.lang (or Launcher-Agent-Class: "
+                    + "dev.hygiene.core.HygieneAgent) in the manifest of the application's executable jar ("
+                    + e.getMessage() + ")";
         } catch (ReflectiveOperationException | RuntimeException e) {
             reason = "this JDK's ThreadLocal internals are not the ones hygiene knows (java.version "
                     + System.getProperty("java.version") + "): " + e;

@@ -1,0 +1,307 @@
+package dev.hygiene.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+/**
+ * Starts a child JVM of the JDK that runs the tests, with hygiene-core's packaged jar and the test
+ * classes, and runs {@link ChildProbe} in it. The child's JVM options are exactly the ones a test
+ * gives: the environment variables through which the launcher would add options of its own
+ * ({@code JAVA_TOOL_OPTIONS}, {@code JDK_JAVA_OPTIONS}, {@code _JAVA_OPTIONS}) are removed, so that a
+ * child started "without access" really has none.
+ *
+ * <p>Needs the system properties {@value #JAR_PROPERTY} and {@value #TEST_CLASSES_PROPERTY}, which
+ * failsafe sets (see hygiene-core's pom).
+ */
+final class ChildJvm {
+
+    static final String JAR_PROPERTY = "hygiene.core.jar";
+    static final String TEST_CLASSES_PROPERTY = "hygiene.test.classes";
+
+    /** The documented option that opens java.lang to hygiene-core on the class path. */
+    static final List<String> OPENS_TO_CLASS_PATH = List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED");
+
+    /** The documented option that opens java.lang to hygiene-core on the module path. */
+    static final List<String> OPENS_TO_MODULE = List.of("--add-opens", "java.base/java.lang=dev.hygiene.core");
+
+    private static final long TIMEOUT_SECONDS = 60;
+    private static final List<String> LAUNCHER_ENVIRONMENT =
+            List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
+
+    private ChildJvm() {
+    }
+
+    /** The packaged hygiene-core jar, the one a user puts after {@code -javaagent:}. */
+    static Path coreJar() {
+        return existing(JAR_PROPERTY);
+    }
+
+    /** The directory of the compiled test classes, where {@link ChildProbe} lives. */
+    static Path testClasses() {
+        return existing(TEST_CLASSES_PROPERTY);
+    }
+
+    private static Path existing(String property) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            fail("system property " + property + " is not set; run the child-JVM tests with "
+                    + "'mvn -pl hygiene-core verify', whose failsafe configuration sets it");
+        }
+        Path path = Path.of(value);
+        if (!Files.exists(path)) {
+            fail("system property " + property + " names " + path + ", which does not exist; "
+                    + "the child-JVM tests run after 'package'");
+        }
+        return path;
+    }
+
+    /**
+     * Runs {@link ChildProbe} on the class path: hygiene-core's jar, then the test classes.
+     *
+     * @param jvmOptions options before the main class, such as {@code -javaagent:...}
+     * @param probes the probes to run, see {@link ChildProbe}
+     * @return what the child printed and how it exited
+     */
+    static Result classPath(List<String> jvmOptions, String... probes) {
+        List<String> command = new ArrayList<>(jvmOptions);
+        command.add("-cp");
+        command.add(coreJar() + File.pathSeparator + testClasses());
+        command.add(ChildProbe.class.getName());
+        command.addAll(Arrays.asList(probes));
+        return run(command);
+    }
+
+    /**
+     * Runs {@link ChildProbe} with hygiene-core on the module path, as the automatic module
+     * {@code dev.hygiene.core}. The test classes share its package, so they are patched into that
+     * module rather than put on the class path, where the module would hide them.
+     *
+     * @param jvmOptions options before the module path, such as {@code -javaagent:...}
+     * @param probes the probes to run, see {@link ChildProbe}
+     * @return what the child printed and how it exited
+     */
+    static Result modulePath(List<String> jvmOptions, String... probes) {
+        List<String> command = new ArrayList<>(jvmOptions);
+        command.add("--module-path");
+        command.add(coreJar().toString());
+        command.add("--patch-module");
+        command.add("dev.hygiene.core=" + testClasses());
+        command.add("--module");
+        command.add("dev.hygiene.core/" + ChildProbe.class.getName());
+        command.addAll(Arrays.asList(probes));
+        return run(command);
+    }
+
+    /**
+     * Runs {@link ChildProbe} with {@code java -jar}, from an executable jar written into {@code dir}
+     * whose manifest names {@link ChildProbe} as {@code Main-Class}, puts hygiene-core's jar and the
+     * test classes on its {@code Class-Path}, and has the given further attributes, such as
+     * {@code Launcher-Agent-Class} or {@code Add-Opens}.
+     *
+     * @param dir where to write the jar
+     * @param attributes further main attributes of the manifest
+     * @param probes the probes to run, see {@link ChildProbe}
+     * @return what the child printed and how it exited
+     */
+    static Result executableJar(Path dir, Map<String, String> attributes, String... probes) {
+        Path jar = dir.resolve("app.jar");
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.put(Attributes.Name.MAIN_CLASS, ChildProbe.class.getName());
+        main.put(Attributes.Name.CLASS_PATH, relativeUrl(dir, coreJar(), false) + " "
+                + relativeUrl(dir, testClasses(), true));
+        attributes.forEach((name, value) -> main.put(new Attributes.Name(name), value));
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + jar, e);
+        }
+        List<String> command = new ArrayList<>();
+        command.add("-jar");
+        command.add(jar.toString());
+        command.addAll(Arrays.asList(probes));
+        return run(command);
+    }
+
+    /** A Class-Path entry: {@code target} as a URL relative to {@code dir}. */
+    private static String relativeUrl(Path dir, Path target, boolean directory) {
+        Path relative = dir.toAbsolutePath().normalize().relativize(target.toAbsolutePath().normalize());
+        StringBuilder path = new StringBuilder();
+        for (Path part : relative) {
+            path.append(path.length() == 0 ? "" : "/").append(part);
+        }
+        if (directory) {
+            path.append('/');
+        }
+        try {
+            return new URI(null, null, path.toString(), null).toASCIIString();
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(path.toString(), e);
+        }
+    }
+
+    private static Result run(List<String> arguments) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(arguments);
+        Path out;
+        Path err;
+        try {
+            out = Files.createTempFile("hygiene-child-", ".out");
+            err = Files.createTempFile("hygiene-child-", ".err");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File(isWindows() ? "NUL" : "/dev/null")))
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile());
+            LAUNCHER_ENVIRONMENT.forEach(builder.environment()::remove);
+            Process process = builder.start();
+            boolean exited = process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (!exited) {
+                process.destroyForcibly().waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                Result partial = new Result(command, Integer.MIN_VALUE, read(out), read(err));
+                fail("child JVM did not exit within " + TIMEOUT_SECONDS + " s and was killed\n" + partial.describe());
+            }
+            return new Result(command, process.exitValue(), read(out), read(err));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + command, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for " + command, e);
+        } finally {
+            delete(out);
+            delete(err);
+        }
+    }
+
+    private static boolean isWindows() {
+        return File.separatorChar == '\\';
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "<cannot read " + file + ": " + e + ">";
+        }
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a temp file; the OS cleans up
+        }
+    }
+
+    /**
+     * A finished child: its command, exit code and output. {@link ChildProbe} prints its results as
+     * {@code key=value} lines on stdout; {@link #value(String)} reads them.
+     */
+    static final class Result {
+
+        private final List<String> command;
+        private final int exitCode;
+        private final String stdout;
+        private final String stderr;
+        private final Map<String, String> values;
+
+        Result(List<String> command, int exitCode, String stdout, String stderr) {
+            this.command = List.copyOf(command);
+            this.exitCode = exitCode;
+            this.stdout = stdout;
+            this.stderr = stderr;
+            Map<String, String> parsed = new LinkedHashMap<>();
+            for (String line : stdout.split("\\R")) {
+                int eq = line.indexOf('=');
+                if (line.startsWith(ChildProbe.PREFIX) && eq > 0) {
+                    parsed.put(line.substring(ChildProbe.PREFIX.length(), eq), line.substring(eq + 1));
+                }
+            }
+            this.values = Collections.unmodifiableMap(parsed);
+        }
+
+        int exitCode() {
+            return exitCode;
+        }
+
+        String stderr() {
+            return stderr;
+        }
+
+        /** Asserts that every probe ran to its end: exit code {@link ChildProbe#EXIT_OK}. */
+        Result assertProbesRan() {
+            assertEquals(ChildProbe.EXIT_OK, exitCode, () -> "exit code\n" + describe());
+            return this;
+        }
+
+        /**
+         * The value the probe printed for {@code key}; fails, with the child's whole output, when it
+         * printed none.
+         */
+        String value(String key) {
+            String value = values.get(key);
+            if (value == null) {
+                fail("the child printed no '" + key + "'\n" + describe());
+            }
+            return value;
+        }
+
+        /** Asserts that the probe printed {@code expected} for {@code key}. */
+        Result assertValue(String key, String expected) {
+            assertEquals(expected, value(key), () -> "value of '" + key + "' printed by the child\n" + describe());
+            return this;
+        }
+
+        /** Asserts that the value the probe printed for {@code key} contains each of {@code parts}. */
+        Result assertValueContains(String key, String... parts) {
+            String value = value(key);
+            for (String part : parts) {
+                assertTrue(value.contains(part), () -> "'" + key + "' should contain '" + part + "'\n" + describe());
+            }
+            return this;
+        }
+
+        /** The command, exit code, stdout and stderr, for failure messages. */
+        String describe() {
+            return "--- command: " + String.join(" ", command)
+                    + "\n--- exit code: " + (exitCode == Integer.MIN_VALUE ? "none (killed)" : exitCode)
+                    + "\n--- stdout:\n" + withNewline(stdout)
+                    + "--- stderr:\n" + withNewline(stderr)
+                    + "--- end of child output";
+        }
+
+        private static String withNewline(String text) {
+            return text.isEmpty() || text.endsWith("\n") ? text : text + "\n";
+        }
+
+        @Override
+        public String toString() {
+            return describe();
+        }
+    }
+}

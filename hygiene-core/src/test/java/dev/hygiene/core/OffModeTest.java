@@ -1,0 +1,32 @@
+package dev.hygiene.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+
+/** OFF is a pass-through: the dirt stays and nothing is counted. */
+class OffModeTest {
+
+    private final ThreadHygiene off = ThreadHygiene.of(HygienePolicy.builder().mode(Mode.OFF).build());
+
+    @Test
+    void wrapReturnsTheTaskItself() {
+        Runnable runnable = () -> { };
+        Callable<String> callable = () -> "x";
+        assertSame(runnable, off.wrap(runnable));
+        assertSame(callable, off.wrap(callable));
+    }
+
+    @Test
+    void leavesWhatTheTaskLeftAndCountsNothing() throws InterruptedException {
+        ThreadLocal<String> local = new ThreadLocal<>();
+        try (ReusedThread thread = new ReusedThread("off")) {
+            thread.run(off, () -> local.set("leftover"));
+            assertEquals("leftover", thread.call(local::get));
+        }
+        assertEquals(0, off.stats().tasks());
+        assertEquals(0, off.stats().leftovers());
+    }
+}

@@ -1,0 +1,67 @@
+package dev.hygiene.core;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One pooled worker thread that runs the test's tasks one after another, like a pool of size one.
+ * A test runs its steps with and without hygiene on two of these, so that the dirty control and the
+ * hygienic run start from the same kind of thread.
+ */
+final class ReusedThread implements AutoCloseable {
+
+    private final ExecutorService executor;
+    private volatile Thread thread;
+
+    ReusedThread(String name) {
+        executor = Executors.newSingleThreadExecutor(task -> {
+            Thread t = new Thread(task, name);
+            t.setDaemon(true);
+            thread = t;
+            return t;
+        });
+        run(() -> { });
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    <T> T call(Callable<T> task) {
+        try {
+            return executor.submit(task).get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            if (cause instanceof Error) {
+                throw (Error) cause;
+            }
+            throw new AssertionError(cause);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    void run(Runnable task) {
+        call(() -> {
+            task.run();
+            return null;
+        });
+    }
+
+    /** Runs {@code task}, under {@code hygiene} when it is not null, and rethrows what it threw. */
+    void run(ThreadHygiene hygiene, Runnable task) {
+        run(hygiene == null ? task : hygiene.wrap(task));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        executor.shutdownNow();
+        executor.awaitTermination(30, TimeUnit.SECONDS);
+    }
+}
