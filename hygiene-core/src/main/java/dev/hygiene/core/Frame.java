@@ -35,12 +35,25 @@ final class Frame implements TaskScope {
 
     void open(ThreadHygiene hygiene, Class<?> taskType) {
         if (this.hygiene != hygiene) {
-            this.hygiene = hygiene;
+            switchTo(hygiene);
         }
         if (this.taskType != taskType) {
             this.taskType = taskType;
         }
         this.open = true;
+    }
+
+    /** A hygiene with other settings takes over: drop what only the previous one snapshotted. */
+    private void switchTo(ThreadHygiene next) {
+        if (!next.inheritable) {
+            inheritables.release();
+        }
+        if (!next.threadState) {
+            contextLoader = null;
+            name = null;
+            handler = null;
+        }
+        hygiene = next;
     }
 
     void capture() {

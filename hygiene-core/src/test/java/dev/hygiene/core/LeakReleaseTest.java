@@ -151,6 +151,22 @@ class LeakReleaseTest {
     }
 
     @Test
+    void releasesWhatAnEarlierHygieneSnapshottedWhenAnotherTakesOverTheThread() {
+        InheritableThreadLocal<Object> inherited = new InheritableThreadLocal<>();
+        AtomicReference<WeakReference<Object>> value = new AtomicReference<>();
+        ThreadHygiene localsOnly = ThreadHygiene.of(HygienePolicy.builder().inheritable(false).build());
+        hygienic.run(() -> {
+            Object big = new byte[1 << 20];
+            inherited.set(big);
+            value.set(new WeakReference<>(big));
+        });
+        hygienic.run(hygiene, () -> { });              // snapshots both maps
+        hygienic.run(inherited::remove);               // the map lets go outside any scope
+        hygienic.run(localsOnly, () -> { });           // the thread's scopes now skip the inheritable map
+        awaitCleared(value.get());
+    }
+
+    @Test
     void neverHoldsAKeyStronglyBetweenTasks() {
         AtomicReference<WeakReference<Object>> key = new AtomicReference<>();
         hygienic.run(() -> {
