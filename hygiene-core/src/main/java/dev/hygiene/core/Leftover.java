@@ -42,6 +42,12 @@ public record Leftover(Kind kind, String localType, String valueType, boolean in
     /**
      * Checks the components.
      *
+     * @param kind what the task did
+     * @param localType the class name of the {@code ThreadLocal}, or {@value #COLLECTED}, or the
+     *        {@code Thread} property
+     * @param valueType the class name of the value, or null
+     * @param inheritable whether the entry is in the inheritable map
+     * @param taskType the class name of the task, or {@value #UNKNOWN_TASK}
      * @throws NullPointerException if {@code kind}, {@code localType} or {@code taskType} is null
      */
     public Leftover {

@@ -45,7 +45,7 @@ final class MapSnapshot {
 
     private static final Object[] NO_SLOTS = {};
     @SuppressWarnings("unchecked")
-    private static final WeakReference<Object>[] NO_KEYS = new WeakReference[0];
+    private static final WeakReference<Object>[] NO_KEYS = (WeakReference<Object>[]) new WeakReference<?>[0];
     private static final int[] NO_INDEXES = {};
 
     /** Which of the thread's two maps this mirrors. */

@@ -297,8 +297,11 @@ public final class ThreadHygiene {
 
         @Override
         public void run() {
-            try (TaskScope scope = hygiene.enter(task)) {
+            TaskScope scope = hygiene.enter(task);
+            try {
                 task.run();
+            } finally {
+                scope.close();
             }
         }
 
@@ -320,8 +323,11 @@ public final class ThreadHygiene {
 
         @Override
         public V call() throws Exception {
-            try (TaskScope scope = hygiene.enter(task)) {
+            TaskScope scope = hygiene.enter(task);
+            try {
                 return task.call();
+            } finally {
+                scope.close();
             }
         }
 
