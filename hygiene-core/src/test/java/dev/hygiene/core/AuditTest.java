@@ -45,7 +45,7 @@ class AuditTest {
     }
 
     @AfterEach
-    void stop() throws InterruptedException {
+    void stop() {
         thread.close();
     }
 

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -17,26 +16,16 @@ import org.junit.jupiter.api.Test;
  * The ENFORCE invariant of DESIGN.md, one rule per test. Every test runs the same steps on a plain
  * reused thread (the dirty control, which must show the dirt) and under hygiene (which must not).
  */
-class EnforceTest {
+class EnforceTest extends DirtyControlTest {
 
     private final ThreadLocal<Object> local = new ThreadLocal<>();
     private final ThreadLocal<Object> other = new ThreadLocal<>();
     private final InheritableThreadLocal<Object> inheritable = new InheritableThreadLocal<>();
-    private ReusedThread plain;
-    private ReusedThread hygienic;
     private ThreadHygiene hygiene;
 
     @BeforeEach
     void start() {
-        plain = new ReusedThread("plain");
-        hygienic = new ReusedThread("hygienic");
         hygiene = ThreadHygiene.enforcing();
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        plain.close();
-        hygienic.close();
     }
 
     /** Runs {@code steps} as one task and then {@code probe} as the next task on the same thread. */

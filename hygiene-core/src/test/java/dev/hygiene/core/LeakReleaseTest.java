@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -16,25 +15,15 @@ import org.junit.jupiter.api.Test;
  * What the GC can free once hygiene has restored a thread: values of stale entries and the class
  * loaders of values left behind. Each control shows the same reference still held on a plain thread.
  */
-class LeakReleaseTest {
+class LeakReleaseTest extends DirtyControlTest {
 
     private static final Duration GC_TIMEOUT = Duration.ofSeconds(60);
 
-    private ReusedThread plain;
-    private ReusedThread hygienic;
     private ThreadHygiene hygiene;
 
     @BeforeEach
     void start() {
-        plain = new ReusedThread("plain");
-        hygienic = new ReusedThread("hygienic");
         hygiene = ThreadHygiene.enforcing();
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        plain.close();
-        hygienic.close();
     }
 
     private static void awaitCleared(WeakReference<?> ref) {

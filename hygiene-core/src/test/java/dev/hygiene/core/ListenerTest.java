@@ -23,7 +23,7 @@ class ListenerTest {
     }
 
     @AfterEach
-    void stop() throws InterruptedException {
+    void stop() {
         thread.close();
     }
 

@@ -45,7 +45,7 @@ class NoUserCodeTest {
     }
 
     @Test
-    void restoreCallsNoOverridableThreadLocalMethod() throws InterruptedException {
+    void restoreCallsNoOverridableThreadLocalMethod() {
         CountingLocal removedByTask = new CountingLocal();
         CountingLocal changedByTask = new CountingLocal();
         CountingLocal addedByTask = new CountingLocal();

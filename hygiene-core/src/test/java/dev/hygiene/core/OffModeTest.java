@@ -20,7 +20,7 @@ class OffModeTest {
     }
 
     @Test
-    void leavesWhatTheTaskLeftAndCountsNothing() throws InterruptedException {
+    void leavesWhatTheTaskLeftAndCountsNothing() {
         ThreadLocal<String> local = new ThreadLocal<>();
         try (ReusedThread thread = new ReusedThread("off")) {
             thread.run(off, () -> local.set("leftover"));

@@ -10,12 +10,10 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Entries the policy retains survive the restore; the others do not. */
-class RetentionTest {
+class RetentionTest extends DirtyControlTest {
 
     /** A ThreadLocal type a policy can name by prefix. */
     static final class CacheLocal<T> extends ThreadLocal<T> {
@@ -26,20 +24,7 @@ class RetentionTest {
     }
 
     private final ThreadLocal<Object> dirty = new ThreadLocal<>();
-    private ReusedThread plain;
-    private ReusedThread hygienic;
 
-    @BeforeEach
-    void start() {
-        plain = new ReusedThread("plain");
-        hygienic = new ReusedThread("hygienic");
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        plain.close();
-        hygienic.close();
-    }
 
     @Test
     void retainsThreadLocalNamedByIdentity() {

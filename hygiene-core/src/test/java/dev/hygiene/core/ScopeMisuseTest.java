@@ -27,7 +27,7 @@ class ScopeMisuseTest {
     }
 
     @AfterEach
-    void stop() throws InterruptedException {
+    void stop() {
         thread.close();
     }
 

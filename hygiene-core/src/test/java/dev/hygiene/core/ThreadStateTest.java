@@ -7,27 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The thread's own state a task can change: name, priority, context class loader, handler. */
-class ThreadStateTest {
+class ThreadStateTest extends DirtyControlTest {
 
-    private ReusedThread plain;
-    private ReusedThread hygienic;
 
-    @BeforeEach
-    void start() {
-        plain = new ReusedThread("plain");
-        hygienic = new ReusedThread("hygienic");
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        plain.close();
-        hygienic.close();
-    }
 
     private static final ClassLoader FOREIGN = new URLClassLoader(new URL[0], null);
     private static final Thread.UncaughtExceptionHandler HANDLER = (t, e) -> { };
