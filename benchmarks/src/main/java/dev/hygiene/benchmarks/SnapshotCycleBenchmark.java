@@ -20,8 +20,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The cost of one scope on a reused thread: {@code ThreadHygiene.enter(task)} followed by
- * {@code TaskScope.close()}, run on the benchmark thread itself, with {@link #entries} live entries
- * of ours in that thread's {@code ThreadLocalMap} before the scope opens.
+ * {@code TaskScope.close()}, run on the benchmark thread itself, with {@link PooledThread#entries}
+ * live entries of ours in that thread's {@code ThreadLocalMap} before the scope opens.
  *
  * <ul>
  * <li>{@link #untouched}: the task touches nothing, so close only compares the map with the
@@ -38,7 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  *
  * <p>With {@code entries=0} there is nothing to overwrite: {@link #modified} and
- * {@link #handWrittenRemove} then only add their 4 entries, so the pair stays comparable.
+ * {@link #handWrittenRemove} then only add their 4 entries, so the pair stays comparable. With
+ * {@code entries=8} the first cycle of either pushes the map past the JDK's 2/3 load factor and its
+ * table grows from 16 to 32 slots; warmup absorbs that, and both then run on the same 32 slots.
  *
  * <p>No {@code Blackhole} is needed: every case reads and writes the thread's map, which stays
  * reachable from the thread, so the JIT cannot drop any of it. Run with {@code -prof gc} to see the
@@ -62,7 +64,8 @@ public class SnapshotCycleBenchmark {
 
         /**
          * Live entries of ours in the map before each cycle. Hygiene's own entry ({@code Worker.STATE})
-         * and JMH's own per-thread state come on top of these, in every case alike.
+         * comes on top of these, in every case alike; JMH keeps none in its worker's map. So the
+         * table has 16 slots at 0 and 8 entries and 64 at 32, and a cycle's cost follows the slots.
          */
         @Param({"0", "8", "32"})
         int entries;
@@ -143,7 +146,7 @@ public class SnapshotCycleBenchmark {
 
         @SuppressWarnings("unchecked")
         private static ThreadLocal<Object>[] newLocals(int count) {
-            ThreadLocal<Object>[] locals = new ThreadLocal[count];
+            ThreadLocal<Object>[] locals = (ThreadLocal<Object>[]) new ThreadLocal<?>[count];
             for (int i = 0; i < count; i++) {
                 locals[i] = new ThreadLocal<>();
             }
