@@ -23,8 +23,10 @@ final class Frame implements TaskScope {
     private int priority;
     private Thread.UncaughtExceptionHandler handler;
 
-    /** What the closing task left; created only when it left something. */
+    /** What the closing task left, for the listener; created only when there is one. */
     private List<Leftover> leftovers;
+    /** How many leftovers the closing task left. */
+    private int leftoverCount;
     /** Stale entries expunged while closing. */
     int staleExpunged;
 
@@ -87,44 +89,64 @@ final class Frame implements TaskScope {
     @Override
     public void close() {
         Worker w = worker;
+        if (Thread.currentThread() != w.thread || !open || w.depth != depth + 1) {
+            throw misuse(w);
+        }
+        ThreadHygiene h = hygiene;
+        Thread thread = w.thread;
+        boolean localsChanged = !locals.unchanged(thread);
+        boolean inheritablesChanged = h.inheritable && !inheritables.unchanged(thread);
+        boolean stateChanged = h.threadState && threadStateChanged(thread);
+        if (localsChanged || inheritablesChanged || stateChanged) {
+            closeChanged(h, thread, localsChanged, inheritablesChanged, stateChanged);
+        } else {
+            pop(w);
+            h.stats.taskClosed(0, 0);
+        }
+    }
+
+    private IllegalStateException misuse(Worker w) {
         if (Thread.currentThread() != w.thread) {
-            throw new IllegalStateException("a TaskScope must be closed on the thread that entered it: entered on "
+            return new IllegalStateException("a TaskScope must be closed on the thread that entered it: entered on "
                     + w.thread + ", closed on " + Thread.currentThread());
         }
         if (!open) {
-            throw new IllegalStateException("this TaskScope is already closed; close each scope exactly once");
+            return new IllegalStateException("this TaskScope is already closed; close each scope exactly once");
         }
-        if (w.depth != depth + 1) {
-            throw new IllegalStateException("TaskScopes closed out of order: this scope is at depth " + depth
-                    + " but " + (w.depth - depth - 1) + " scope(s) entered after it on " + w.thread
-                    + " are still open; close scopes in reverse order of entering them");
+        return new IllegalStateException("TaskScopes closed out of order: this scope is at depth " + depth
+                + " but " + (w.depth - depth - 1) + " scope(s) entered after it on " + w.thread
+                + " are still open; close scopes in reverse order of entering them");
+    }
+
+    private void pop(Worker w) {
+        open = false;
+        if (taskType != null) {
+            taskType = null;
         }
-        ThreadHygiene h = hygiene;
-        List<Leftover> found = null;
-        int stale = 0;
+        if (depth > 0) {
+            release();
+        }
+        w.depth = depth;
+    }
+
+    /** The slow path: the task changed something, so restore or count it. */
+    private void closeChanged(ThreadHygiene h, Thread thread, boolean localsChanged, boolean inheritablesChanged,
+            boolean stateChanged) {
+        List<Leftover> found;
+        int count;
+        int stale;
         try {
-            Thread thread = w.thread;
-            boolean localsChanged = !locals.unchanged(thread);
-            boolean inheritablesChanged = h.inheritable && !inheritables.unchanged(thread);
-            boolean stateChanged = h.threadState && threadStateChanged(thread);
-            if (localsChanged || inheritablesChanged || stateChanged) {
-                settle(h, thread, localsChanged, inheritablesChanged, stateChanged);
-                found = leftovers;
-                stale = staleExpunged;
-            }
+            settle(h, thread, localsChanged, inheritablesChanged, stateChanged);
         } finally {
-            open = false;
+            found = leftovers;
+            count = leftoverCount;
+            stale = staleExpunged;
             leftovers = null;
+            leftoverCount = 0;
             staleExpunged = 0;
-            if (taskType != null) {
-                taskType = null;
-            }
-            if (depth > 0) {
-                release();
-            }
-            w.depth = depth;
+            pop(worker);
         }
-        h.closed(w.thread, found, stale);
+        h.closed(thread, found, count, stale);
     }
 
     private boolean threadStateChanged(Thread thread) {
@@ -135,21 +157,17 @@ final class Frame implements TaskScope {
     private void settle(ThreadHygiene h, Thread thread, boolean localsChanged, boolean inheritablesChanged,
             boolean stateChanged) {
         boolean enforce = h.enforce;
-        if (localsChanged) {
-            locals.settle(thread, enforce, h.retention, this);
-        }
-        if (inheritablesChanged) {
-            inheritables.settle(thread, enforce, h.retention, this);
-        }
+        boolean localsMirrored = localsChanged && locals.settle(thread, enforce, h.retention, this);
+        boolean inheritablesMirrored = inheritablesChanged && inheritables.settle(thread, enforce, h.retention, this);
         if (stateChanged) {
             settleThreadState(thread, enforce);
         }
         if (depth == 0) {
-            // The arrays now mirror the map again, so the next task starts on the fast path.
-            if (localsChanged) {
+            // Make the arrays mirror the map again, so the next task starts on the fast path.
+            if (localsChanged && !localsMirrored) {
                 locals.capture(thread);
             }
-            if (inheritablesChanged) {
+            if (inheritablesChanged && !inheritablesMirrored) {
                 inheritables.capture(thread);
             }
             if (stateChanged && !enforce) {
@@ -201,13 +219,24 @@ final class Frame implements TaskScope {
     }
 
     private void threadState(String property, Object value) {
-        add(new Leftover(Leftover.Kind.THREAD_STATE, property, typeName(value), false, taskTypeName()));
+        leftoverCount++;
+        hygiene.stats.countThreadState(property, value == null ? null : value.getClass());
+        if (hygiene.listener != null) {
+            add(new Leftover(Leftover.Kind.THREAD_STATE, property, typeName(value), false, taskTypeName()));
+        }
     }
 
-    /** Records one leftover; {@code key} is null for a stale entry. */
+    /**
+     * Counts one leftover; {@code key} is null for a stale entry. {@link Leftover} objects are built
+     * only for a listener: the stats need just the pair of classes.
+     */
     void leftover(Leftover.Kind kind, ThreadLocal<?> key, Object value, boolean inheritable) {
-        String localType = key == null ? Leftover.COLLECTED : key.getClass().getName();
-        add(new Leftover(kind, localType, typeName(value), inheritable, taskTypeName()));
+        leftoverCount++;
+        hygiene.stats.count(key == null ? null : key.getClass(), value == null ? null : value.getClass());
+        if (hygiene.listener != null) {
+            String localType = key == null ? Leftover.COLLECTED : key.getClass().getName();
+            add(new Leftover(kind, localType, typeName(value), inheritable, taskTypeName()));
+        }
     }
 
     private void add(Leftover leftover) {

@@ -91,7 +91,9 @@ final class MapSnapshot {
             }
             if (entries[i] != e) {
                 entries[i] = e;
-                keys[i] = e == null ? null : keyOf((Reference<?>) e);
+                if (e != null) {
+                    keys[i] = keyOf((Reference<?>) e, keys[i]);
+                }
             }
             if (values[i] != v) {
                 values[i] = v;
@@ -111,9 +113,13 @@ final class MapSnapshot {
         size = count;
     }
 
-    private static WeakReference<Object> keyOf(Reference<?> entry) {
+    /** Our weak reference to the entry's key: {@code previous} when it already refers to it. */
+    private static WeakReference<Object> keyOf(Reference<?> entry, WeakReference<Object> previous) {
         Object key = entry.get();
-        return key == null ? null : new WeakReference<>(key);
+        if (key == null) {
+            return null;
+        }
+        return previous != null && previous.refersTo(key) ? previous : new WeakReference<>(key);
     }
 
     private void grow(int len) {
@@ -122,9 +128,14 @@ final class MapSnapshot {
         keys = Arrays.copyOf(keys, len);
     }
 
-    /** Drops every reference the arrays hold, for a frame that will not be reused soon. */
+    /**
+     * Drops every strong reference the arrays hold, for a frame that will not be reused soon. Our
+     * weak key references stay: they pin nothing, and a nested frame reused for the same entries
+     * then needs no new ones.
+     */
     void release() {
-        clear(0, used);
+        Arrays.fill(entries, 0, used, null);
+        Arrays.fill(values, 0, used, null);
         used = 0;
         length = 0;
         size = 0;
@@ -171,15 +182,18 @@ final class MapSnapshot {
     /**
      * Reports to {@code frame} what the task changed in this map and, when {@code enforce}, puts the
      * snapshot back. Called after {@link #unchanged} said false, on the thread that owns the map.
+     * Returns whether the arrays still mirror the map afterwards (an enforced in-place restore), so
+     * that no new capture is needed.
      */
-    void settle(Thread thread, boolean enforce, Retention retention, Frame frame) {
+    boolean settle(Thread thread, boolean enforce, Retention retention, Frame frame) {
         Object current = JdkAccess.map(thread, inheritable);
         Object[] tab = current == null ? null : JdkAccess.table(current);
         if (current == map && tab == table && tab != null && onlyValuesAndAdditions(tab, retention)) {
             settleInPlace(current, tab, enforce, retention, frame);
-        } else {
-            settleGeneral(thread, current, tab, enforce, retention, frame);
+            return enforce;
         }
+        settleGeneral(thread, current, tab, enforce, retention, frame);
+        return false;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.hygiene.core;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -10,8 +11,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The counters of one {@link ThreadHygiene}. Task counts are {@link LongAdder}s, which do not
- * allocate once their cells exist; per-type rows are created only when a task leaves something.
+ * The counters of one {@link ThreadHygiene}. Counts are {@link LongAdder}s, which do not allocate
+ * once their cells exist; a per-type row is created the first time its pair of classes is seen.
+ * Nothing here refers to a user class strongly, and nothing is stored in a user or JDK class (no
+ * {@code ClassValue}), so the stats pin no class loader, neither an application's nor hygiene's own.
  */
 final class Stats implements HygieneStats {
 
@@ -30,19 +33,72 @@ final class Stats implements HygieneStats {
         this.mode = mode;
     }
 
-    void taskClosed() {
+    /** Counts one closed task, with what it left and what was expunged while closing it. */
+    void taskClosed(int leftoverCount, int stale) {
         tasks.increment();
+        if (leftoverCount > 0) {
+            tasksWithLeftovers.increment();
+            leftovers.add(leftoverCount);
+        }
+        if (stale > 0) {
+            staleExpunged.add(stale);
+        }
     }
 
-    void staleExpunged(int count) {
-        staleExpunged.add(count);
+    /**
+     * Counts one leftover of a {@code ThreadLocal} of class {@code local} (null: collected) holding a
+     * value of class {@code value} (null: a null value). A hit in {@link #recent} costs two identity
+     * hashes and two weak-reference checks; a miss builds the row's name and looks it up.
+     */
+    void count(Class<?> local, Class<?> value) {
+        Class<?> l = local == null ? Collected.class : local;
+        Class<?> v = value == null ? NullValue.class : value;
+        int slot = (System.identityHashCode(l) * 31 + System.identityHashCode(v)) & (RECENT_SLOTS - 1);
+        Recent recent = this.recent[slot];
+        if (recent != null && recent.local.refersTo(l) && recent.value.refersTo(v)) {
+            recent.count.increment();
+            return;
+        }
+        LongAdder count = row(typeName(l) + " -> " + typeName(v));
+        count.increment();
+        this.recent[slot] = new Recent(l, v, count);
     }
 
-    void leftovers(List<Leftover> found) {
-        tasksWithLeftovers.increment();
-        leftovers.add(found.size());
-        for (Leftover leftover : found) {
-            row(leftover.typeKey()).increment();
+    /** Counts one thread-state leftover: {@code property} now holds a value of class {@code value}. */
+    void countThreadState(String property, Class<?> value) {
+        row(property + " -> " + typeName(value == null ? NullValue.class : value)).increment();
+    }
+
+    private static String typeName(Class<?> type) {
+        return type == Collected.class ? Leftover.COLLECTED : type == NullValue.class ? "null" : type.getName();
+    }
+
+    /** Stands for a collected ThreadLocal in {@link #recent}. */
+    private static final class Collected {
+    }
+
+    /** Stands for a null value in {@link #recent}. */
+    private static final class NullValue {
+    }
+
+    private static final int RECENT_SLOTS = 256;
+
+    /**
+     * Recently counted pairs of classes and their row, so that steady leftovers build no string.
+     * Racy by design: entries are immutable, a lost write only costs a lookup in {@link #byType},
+     * which stays the one source of truth. Classes are held weakly, so no loader is pinned.
+     */
+    private final Recent[] recent = new Recent[RECENT_SLOTS];
+
+    private static final class Recent {
+        final WeakReference<Class<?>> local;
+        final WeakReference<Class<?>> value;
+        final LongAdder count;
+
+        Recent(Class<?> local, Class<?> value, LongAdder count) {
+            this.local = new WeakReference<>(local);
+            this.value = new WeakReference<>(value);
+            this.count = count;
         }
     }
 

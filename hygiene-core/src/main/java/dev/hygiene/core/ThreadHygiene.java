@@ -63,8 +63,8 @@ public final class ThreadHygiene {
     final boolean threadState;
     final Retention retention;
     private final boolean off;
-    private final Stats stats;
-    private final LeftoverListener listener;
+    final Stats stats;
+    final LeftoverListener listener;
     private final AtomicLong listenerFailures = new AtomicLong();
     private volatile long nextListenerLog;
 
@@ -233,17 +233,10 @@ public final class ThreadHygiene {
         return policy;
     }
 
-    /** Called by a closing frame, after it popped, with what its task left. */
-    void closed(Thread worker, List<Leftover> leftovers, int staleExpunged) {
-        stats.taskClosed();
-        if (staleExpunged > 0) {
-            stats.staleExpunged(staleExpunged);
-        }
-        if (leftovers == null) {
-            return;
-        }
-        stats.leftovers(leftovers);
-        if (listener != null) {
+    /** Called by a closing frame that found changes, after it popped. */
+    void closed(Thread worker, List<Leftover> leftovers, int leftoverCount, int staleExpunged) {
+        stats.taskClosed(leftoverCount, staleExpunged);
+        if (leftovers != null) {
             notifyListener(worker, List.copyOf(leftovers));
         }
     }

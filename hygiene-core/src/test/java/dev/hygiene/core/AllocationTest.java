@@ -43,4 +43,69 @@ class AllocationTest {
         assertTrue(hygiene.stats().tasks() == 2L * CYCLES);
         locals.forEach(ThreadLocal::remove);
     }
+
+    @Test
+    void modifiedCycleAllocatesNoMoreThanHandWrittenRemove() {
+        List<ThreadLocal<Object>> existing = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            ThreadLocal<Object> local = new ThreadLocal<>();
+            local.set("value-" + i);
+            existing.add(local);
+        }
+        List<ThreadLocal<Object>> added = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            added.add(new ThreadLocal<>());
+        }
+        ThreadHygiene hygiene = ThreadHygiene.enforcing();
+        Object task = new Object();
+        Runnable hygienic = () -> {
+            TaskScope scope = hygiene.enter(task);
+            try {
+                touch(existing, added);
+            } finally {
+                scope.close();
+            }
+        };
+        Runnable byHand = () -> {
+            Object old0 = existing.get(0).get();
+            Object old1 = existing.get(1).get();
+            try {
+                touch(existing, added);
+            } finally {
+                for (ThreadLocal<Object> local : added) {
+                    local.remove();
+                }
+                existing.get(0).set(old0);
+                existing.get(1).set(old1);
+            }
+        };
+        long hygienicBytes = allocatedPerCycle(hygienic);
+        long byHandBytes = allocatedPerCycle(byHand);
+        assertTrue(byHandBytes > 0, "the task itself allocates its new entries");
+        assertTrue(hygienicBytes <= byHandBytes, "hygiene allocated " + hygienicBytes
+                + " B per cycle where the hand-written finally allocates " + byHandBytes + " B");
+        assertTrue(hygiene.stats().leftovers() == 6L * 2 * CYCLES);
+        existing.forEach(ThreadLocal::remove);
+    }
+
+    private static void touch(List<ThreadLocal<Object>> existing, List<ThreadLocal<Object>> added) {
+        for (ThreadLocal<Object> local : added) {
+            local.set(Boolean.TRUE);
+        }
+        existing.get(0).set(Boolean.FALSE);
+        existing.get(1).set(Boolean.TRUE);
+    }
+
+    private static long allocatedPerCycle(Runnable cycle) {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < CYCLES; i++) {
+            cycle.run();
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < CYCLES; i++) {
+            cycle.run();
+        }
+        return (threads.getCurrentThreadAllocatedBytes() - before) / CYCLES;
+    }
 }

@@ -14,46 +14,82 @@ import org.junit.jupiter.api.Test;
 /** The counters: exact under contention, bounded in the types they name, readable. */
 class StatsTest {
 
-    private static Leftover leftover(String localType) {
-        return new Leftover(Leftover.Kind.ADDED, localType, "java.lang.String", false, "Task");
+    /** Distinct classes without defining any: Object[], Object[][], ... */
+    private static List<Class<?>> arrayTypes(Class<?> component, int count) {
+        List<Class<?>> types = new ArrayList<>();
+        Class<?> type = component;
+        for (int i = 0; i < count; i++) {
+            type = type.arrayType();
+            types.add(type);
+        }
+        return types;
     }
 
     @Test
     void tracksAtMostMaxTypesAndCountsTheRestUnderOther() {
         Stats stats = new Stats("bounded", Mode.AUDIT);
-        int types = HygieneStats.MAX_TYPES * 3;
-        for (int i = 0; i < types; i++) {
-            stats.leftovers(List.of(leftover("com.example.Local" + i)));
+        List<Class<?>> locals = arrayTypes(Object.class, 64);
+        List<Class<?>> values = arrayTypes(int.class, 48);
+        int pairs = locals.size() * values.size();
+        for (Class<?> local : locals) {
+            for (Class<?> value : values) {
+                stats.count(local, value);
+            }
         }
         Map<String, Long> rows = stats.leftoversByType();
         assertEquals(HygieneStats.MAX_TYPES + 1, rows.size());
-        assertEquals(types - HygieneStats.MAX_TYPES, rows.get(HygieneStats.OTHER_TYPES));
-        assertEquals(types, stats.leftovers());
-        stats.leftovers(List.of(leftover("com.example.Local0")));
-        assertEquals(2L, stats.leftoversByType().get("com.example.Local0 -> java.lang.String"),
-                "a type tracked by name keeps its own row");
+        assertEquals(pairs - HygieneStats.MAX_TYPES, rows.get(HygieneStats.OTHER_TYPES));
+        long total = 0;
+        for (long count : rows.values()) {
+            total += count;
+        }
+        assertEquals(pairs, total);
+        String first = locals.get(0).getName() + " -> " + values.get(0).getName();
+        assertEquals(1L, rows.get(first));
+        stats.count(locals.get(0), values.get(0));
+        assertEquals(2L, stats.leftoversByType().get(first), "a type tracked by name keeps its own row");
+    }
+
+    @Test
+    void countsEveryPairExactlyWhateverTheCacheHolds() {
+        Stats stats = new Stats("exact", Mode.ENFORCE);
+        List<Class<?>> types = arrayTypes(String.class, 40);
+        for (int round = 0; round < 50; round++) {
+            for (Class<?> type : types) {
+                stats.count(ThreadLocal.class, type);
+            }
+            stats.count(null, byte[].class);
+            stats.count(ThreadLocal.class, null);
+        }
+        Map<String, Long> rows = stats.leftoversByType();
+        for (Class<?> type : types) {
+            assertEquals(50L, rows.get("java.lang.ThreadLocal -> " + type.getName()));
+        }
+        assertEquals(50L, rows.get(Leftover.COLLECTED + " -> [B"));
+        assertEquals(50L, rows.get("java.lang.ThreadLocal -> null"));
     }
 
     @Test
     void leftoversByTypeIsSortedMostFrequentFirst() {
         Stats stats = new Stats("sorted", Mode.ENFORCE);
-        stats.leftovers(List.of(leftover("A"), leftover("B"), leftover("B")));
-        assertEquals(List.of("B -> java.lang.String", "A -> java.lang.String"),
+        stats.count(ThreadLocal.class, Integer.class);
+        stats.count(ThreadLocal.class, String.class);
+        stats.count(ThreadLocal.class, String.class);
+        assertEquals(List.of("java.lang.ThreadLocal -> java.lang.String", "java.lang.ThreadLocal -> java.lang.Integer"),
                 new ArrayList<>(stats.leftoversByType().keySet()));
     }
 
     @Test
     void reportShowsCountersAndRows() {
         Stats stats = new Stats("http-workers", Mode.ENFORCE);
-        stats.taskClosed();
-        stats.taskClosed();
-        stats.leftovers(List.of(leftover("com.acme.UserContext")));
-        stats.staleExpunged(3);
+        stats.taskClosed(0, 0);
+        stats.count(InheritableThreadLocal.class, String.class);
+        stats.taskClosed(1, 3);
         String report = stats.report();
         assertTrue(report.startsWith("hygiene 'http-workers' (ENFORCE): 2 tasks, 1 with leftovers, 1 leftovers, "
                 + "3 stale entries expunged"), report);
         assertTrue(report.contains("ThreadLocal type -> value type"), report);
-        assertTrue(report.contains("      1  com.acme.UserContext -> java.lang.String"), report);
+        assertTrue(report.contains("      1  java.lang.InheritableThreadLocal -> java.lang.String"), report);
     }
 
     @Test
