@@ -2,6 +2,7 @@ package dev.hygiene.core;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One scope on one thread at one nesting depth: the snapshot taken by {@link ThreadHygiene#enter}
@@ -27,6 +28,9 @@ final class Frame implements TaskScope {
     private List<Leftover> leftovers;
     /** How many leftovers the closing task left. */
     private int leftoverCount;
+    /** The stats row of the latest leftovers, and how many of them are not added to it yet. */
+    private LongAdder pendingRow;
+    private int pendingCount;
     /** Stale entries expunged while closing. */
     int staleExpunged;
 
@@ -138,6 +142,7 @@ final class Frame implements TaskScope {
         try {
             settle(h, thread, localsChanged, inheritablesChanged, stateChanged);
         } finally {
+            flushPendingRow();
             found = leftovers;
             count = leftoverCount;
             stale = staleExpunged;
@@ -232,11 +237,26 @@ final class Frame implements TaskScope {
      */
     void leftover(Leftover.Kind kind, ThreadLocal<?> key, Object value, boolean inheritable) {
         leftoverCount++;
-        hygiene.stats.count(key == null ? null : key.getClass(), value == null ? null : value.getClass());
+        LongAdder row = hygiene.stats.counter(key == null ? null : key.getClass(),
+                value == null ? null : value.getClass());
+        if (row != pendingRow) {
+            flushPendingRow();
+            pendingRow = row;
+        }
+        pendingCount++;
         if (hygiene.listener != null) {
             String localType = key == null ? Leftover.COLLECTED : key.getClass().getName();
             add(new Leftover(kind, localType, typeName(value), inheritable, taskTypeName()));
         }
+    }
+
+    /** Adds the leftovers counted for {@link #pendingRow}: one atomic add per run of a type, not one per leftover. */
+    private void flushPendingRow() {
+        if (pendingCount > 0) {
+            pendingRow.add(pendingCount);
+            pendingCount = 0;
+        }
+        pendingRow = null;
     }
 
     private void add(Leftover leftover) {

@@ -61,6 +61,8 @@ final class MapSnapshot {
     /** Slots [0, used) of the arrays may hold references. */
     private int used;
 
+    // Scratch of the in-place path: slots to undo, ~slot for an addition.
+    private int[] marks = NO_INDEXES;
     // Scratch of the general path, cleared after use.
     private int[] found = NO_INDEXES;
     private Object[] keep = NO_SLOTS;
@@ -188,8 +190,7 @@ final class MapSnapshot {
     boolean settle(Thread thread, boolean enforce, Retention retention, Frame frame) {
         Object current = JdkAccess.map(thread, inheritable);
         Object[] tab = current == null ? null : JdkAccess.table(current);
-        if (current == map && tab == table && tab != null && onlyValuesAndAdditions(tab, retention)) {
-            settleInPlace(current, tab, enforce, retention, frame);
+        if (current == map && tab == table && tab != null && settleInPlace(current, tab, enforce, retention, frame)) {
             return enforce;
         }
         settleGeneral(thread, current, tab, enforce, retention, frame);
@@ -197,73 +198,79 @@ final class MapSnapshot {
     }
 
     /**
-     * Whether, against the same table, every slot holds its snapshot entry with a live key, or holds
-     * a live, non-retained entry in a slot that was empty.
+     * The in-place path: against the same table, every slot must hold its snapshot entry with a live
+     * key (its value may have changed), or a live, non-retained entry in a slot that was empty. One
+     * pass checks that and notes what to undo in {@link #marks}; only if it holds is anything
+     * reported or written. Returns false, having done nothing, when the general path is needed.
      */
-    private boolean onlyValuesAndAdditions(Object[] tab, Retention retention) {
-        Object[] entries = this.entries;
-        for (int i = 0, len = length; i < len; i++) {
-            Object c = tab[i];
-            Object e = entries[i];
-            if (c == e) {
-                if (c != null && ((Reference<?>) c).refersTo(null)) {
-                    return false;
-                }
-            } else {
-                if (e != null) {
-                    return false;
-                }
-                Reference<?> added = (Reference<?>) c;
-                ThreadLocal<?> key = (ThreadLocal<?>) added.get();
-                if (key == null || retention.retains(key, JdkAccess.value(added))) {
-                    return false;
-                }
-            }
+    private boolean settleInPlace(Object current, Object[] tab, boolean enforce, Retention retention, Frame frame) {
+        int len = length;
+        if (marks.length < len) {
+            marks = new int[len];
         }
-        return true;
-    }
-
-    private void settleInPlace(Object current, Object[] tab, boolean enforce, Retention retention, Frame frame) {
+        int[] marks = this.marks;
         Object[] entries = this.entries;
         Object[] values = this.values;
-        boolean removedAny = false;
-        for (int i = 0, len = length; i < len; i++) {
+        int n = 0;
+        boolean additions = false;
+        for (int i = 0; i < len; i++) {
             Object c = tab[i];
             if (c == null) {
+                if (entries[i] != null) {
+                    return false;   // the task removed a snapshot entry
+                }
                 continue;
             }
             Reference<?> entry = (Reference<?>) c;
-            Object value = JdkAccess.value(entry);
-            ThreadLocal<?> key;
             if (c == entries[i]) {
-                Object old = values[i];
-                if (value == old) {
-                    continue;
-                }
-                key = (ThreadLocal<?>) entry.get();
-                if (key != null && retention.retains(key, value)) {
-                    continue;
-                }
-                frame.leftover(Leftover.Kind.CHANGED, key, value, inheritable);
-                if (enforce) {
-                    JdkAccess.setValue(entry, old);
+                Object value = JdkAccess.value(entry);
+                if (value != values[i]) {
+                    ThreadLocal<?> key = (ThreadLocal<?>) entry.get();
+                    if (key == null) {
+                        return false;
+                    }
+                    if (!retention.retains(key, value)) {
+                        marks[n++] = i;
+                    }
+                } else if (entry.refersTo(null)) {
+                    return false;
                 }
             } else {
-                // Cleared by the GC since the eligibility check, it is simply a stale addition.
-                key = (ThreadLocal<?>) entry.get();
+                ThreadLocal<?> key = (ThreadLocal<?>) entry.get();
+                if (entries[i] != null || key == null || retention.retains(key, JdkAccess.value(entry))) {
+                    return false;
+                }
+                marks[n++] = ~i;
+                additions = true;
+            }
+        }
+        for (int k = 0; k < n; k++) {
+            int m = marks[k];
+            int i = m >= 0 ? m : ~m;
+            Reference<?> entry = (Reference<?>) tab[i];
+            // A key the GC cleared since the pass above is reported as collected; the slot is
+            // settled all the same, as if the key had been cleared just after this close.
+            ThreadLocal<?> key = (ThreadLocal<?>) entry.get();
+            Object value = JdkAccess.value(entry);
+            if (m >= 0) {
+                frame.leftover(Leftover.Kind.CHANGED, key, value, inheritable);
+                if (enforce) {
+                    JdkAccess.setValue(entry, values[i]);
+                }
+            } else {
                 frame.leftover(key == null ? Leftover.Kind.STALE : Leftover.Kind.ADDED, key, value, inheritable);
                 if (enforce) {
                     tab[i] = null;
-                    removedAny = true;
                     if (key == null) {
                         frame.staleExpunged++;
                     }
                 }
             }
         }
-        if (removedAny) {
+        if (enforce && additions) {
             JdkAccess.setSize(current, size);
         }
+        return true;
     }
 
     private void settleGeneral(Thread thread, Object current, Object[] tab, boolean enforce, Retention retention,

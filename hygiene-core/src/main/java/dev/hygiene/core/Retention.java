@@ -19,6 +19,9 @@ final class Retention {
     private final String[] prefixes;
     private final ClassValue<Boolean> localTypeRetained;
     private final ClassValue<Boolean> valueTypeRetained;
+    /** The answers for the two classes most entries have, decided once: no ClassValue lookup. */
+    private final boolean plainRetained;
+    private final boolean plainInheritableRetained;
 
     @SuppressWarnings("unchecked")
     Retention(List<WeakReference<ThreadLocal<?>>> locals, String[] prefixes) {
@@ -37,6 +40,8 @@ final class Retention {
                 return startsWithAny(type.getName(), Retention.this.prefixes);
             }
         };
+        this.plainRetained = localTypeRetained.get(ThreadLocal.class);
+        this.plainInheritableRetained = localTypeRetained.get(InheritableThreadLocal.class);
     }
 
     private static boolean startsWithAny(String name, String[] prefixes) {
@@ -58,7 +63,10 @@ final class Retention {
                 return true;
             }
         }
-        if (localTypeRetained.get(key.getClass())) {
+        Class<?> type = key.getClass();
+        if (type == ThreadLocal.class ? plainRetained
+                : type == InheritableThreadLocal.class ? plainInheritableRetained
+                : localTypeRetained.get(type)) {
             return true;
         }
         if (prefixes.length == 0 || value == null) {

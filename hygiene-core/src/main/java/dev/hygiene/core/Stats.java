@@ -45,23 +45,27 @@ final class Stats implements HygieneStats {
         }
     }
 
-    /**
-     * Counts one leftover of a {@code ThreadLocal} of class {@code local} (null: collected) holding a
-     * value of class {@code value} (null: a null value). A hit in {@link #recent} costs two identity
-     * hashes and two weak-reference checks; a miss builds the row's name and looks it up.
-     */
+    /** Counts one leftover; see {@link #counter}. */
     void count(Class<?> local, Class<?> value) {
+        counter(local, value).increment();
+    }
+
+    /**
+     * The counter of leftovers of a {@code ThreadLocal} of class {@code local} (null: collected)
+     * holding a value of class {@code value} (null: a null value). A hit in {@link #recent} costs two
+     * identity hashes and two weak-reference checks; a miss builds the row's name and looks it up.
+     */
+    LongAdder counter(Class<?> local, Class<?> value) {
         Class<?> l = local == null ? Collected.class : local;
         Class<?> v = value == null ? NullValue.class : value;
         int slot = (System.identityHashCode(l) * 31 + System.identityHashCode(v)) & (RECENT_SLOTS - 1);
         Recent recent = this.recent[slot];
         if (recent != null && recent.local.refersTo(l) && recent.value.refersTo(v)) {
-            recent.count.increment();
-            return;
+            return recent.count;
         }
         LongAdder count = row(typeName(l) + " -> " + typeName(v));
-        count.increment();
         this.recent[slot] = new Recent(l, v, count);
+        return count;
     }
 
     /** Counts one thread-state leftover: {@code property} now holds a value of class {@code value}. */
