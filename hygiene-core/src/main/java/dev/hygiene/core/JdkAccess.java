@@ -39,6 +39,7 @@ final class JdkAccess {
     private static final MethodHandle SET_UNCAUGHT_HANDLER;     // (Thread,UncaughtExceptionHandler)void
     private static final MethodHandle MAP_TABLE;                // (Object)Object[]
     private static final MethodHandle SET_MAP_TABLE;            // (Object,Object[])void
+    private static final MethodHandle MAP_SIZE;                 // (Object)int
     private static final MethodHandle SET_MAP_SIZE;             // (Object,int)void
     private static final MethodHandle SET_MAP_THRESHOLD;        // (Object,int)void
     private static final MethodHandle ENTRY_VALUE;              // (Reference)Object
@@ -51,7 +52,7 @@ final class JdkAccess {
         String reason = null;
         MethodHandle threadLocals = null, setThreadLocals = null, inheritable = null, setInheritable = null;
         MethodHandle loader = null, setLoader = null, handler = null, setHandler = null;
-        MethodHandle table = null, setTable = null, setSize = null, setThreshold = null;
+        MethodHandle table = null, setTable = null, size = null, setSize = null, setThreshold = null;
         MethodHandle value = null, setValue = null, newEntry = null, hash = null;
         Class<?> entryClass = null;
         try {
@@ -81,6 +82,8 @@ final class JdkAccess {
                     .asType(MethodType.methodType(Object[].class, Object.class));
             setTable = map.findSetter(mapClass, "table", tableClass)
                     .asType(MethodType.methodType(void.class, Object.class, Object[].class));
+            size = map.findGetter(mapClass, "size", int.class)
+                    .asType(MethodType.methodType(int.class, Object.class));
             setSize = map.findSetter(mapClass, "size", int.class)
                     .asType(MethodType.methodType(void.class, Object.class, int.class));
             setThreshold = map.findSetter(mapClass, "threshold", int.class)
@@ -117,6 +120,7 @@ final class JdkAccess {
         SET_UNCAUGHT_HANDLER = setHandler;
         MAP_TABLE = table;
         SET_MAP_TABLE = setTable;
+        MAP_SIZE = size;
         SET_MAP_SIZE = setSize;
         SET_MAP_THRESHOLD = setThreshold;
         ENTRY_VALUE = value;
@@ -173,6 +177,15 @@ final class JdkAccess {
         try {
             SET_MAP_TABLE.invokeExact(map, table);
             SET_MAP_THRESHOLD.invokeExact(map, table.length * 2 / 3);
+        } catch (Throwable e) {
+            throw unexpected(e);
+        }
+    }
+
+    /** The number of non-null slots, stale entries included: the JDK keeps it exact. */
+    static int size(Object map) {
+        try {
+            return (int) MAP_SIZE.invokeExact(map);
         } catch (Throwable e) {
             throw unexpected(e);
         }

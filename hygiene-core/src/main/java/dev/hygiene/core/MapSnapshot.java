@@ -28,8 +28,11 @@ import java.util.Arrays;
  *
  * <p>Closing compares in up to three steps, cheapest first:
  * <ol>
- * <li>{@link #unchanged}: same map, same table, and in every slot the same entry object with the
- *     same value and a live key. This is the cost of a task that touched nothing.
+ * <li>{@link #unchanged}: same map, same table, same {@code size}, and in every slot that held an
+ *     entry at capture the same entry object with the same value and a live key. The JDK keeps
+ *     {@code size} equal to the number of non-null slots, so nothing can have been added elsewhere:
+ *     the check costs one step per entry, not per slot. This is the cost of a task that touched
+ *     nothing; a capture that finds the arrays already mirroring the map costs the same.
  * <li>In place: same table, and the task only replaced values of snapshot entries and added
  *     entries in slots that were empty in the snapshot (the usual case). Values are put back and
  *     the added slots emptied; no snapshot entry ever probed through a slot that was empty, so no
@@ -58,6 +61,8 @@ final class MapSnapshot {
     private Object[] entries = NO_SLOTS;
     private Object[] values = NO_SLOTS;
     private WeakReference<Object>[] keys = NO_KEYS;
+    /** The slots that held an entry at capture, in order; {@link #size} of them. */
+    private int[] occupied = NO_INDEXES;
     /** Slots [0, used) of the arrays may hold references. */
     private int used;
 
@@ -77,18 +82,22 @@ final class MapSnapshot {
     void capture(Thread thread) {
         Object m = JdkAccess.map(thread, inheritable);
         Object[] tab = m == null ? null : JdkAccess.table(m);
+        if (m == map && tab == table && (m == null || mirrors(m, tab, false))) {
+            return;
+        }
         int len = tab == null ? 0 : tab.length;
         if (entries.length < len) {
             grow(len);
         }
         Object[] entries = this.entries;
         Object[] values = this.values;
+        int[] occupied = this.occupied;
         int count = 0;
         for (int i = 0; i < len; i++) {
             Object e = tab[i];
             Object v = null;
             if (e != null) {
-                count++;
+                occupied[count++] = i;
                 v = JdkAccess.value((Reference<?>) e);
             }
             if (entries[i] != e) {
@@ -128,6 +137,34 @@ final class MapSnapshot {
         entries = Arrays.copyOf(entries, len);
         values = Arrays.copyOf(values, len);
         keys = Arrays.copyOf(keys, len);
+        occupied = new int[len];
+    }
+
+    /**
+     * Whether {@code tab}, the table of map {@code m}, holds exactly the captured entries and values
+     * (and, with {@code live}, each with its key): the JDK keeps {@code size} equal to the number of
+     * non-null slots, so when it is unchanged and every slot occupied at capture still holds its
+     * entry, no other slot can hold one. This costs one step per entry, not per slot.
+     */
+    private boolean mirrors(Object m, Object[] tab, boolean live) {
+        if (JdkAccess.size(m) != size) {
+            return false;
+        }
+        Object[] entries = this.entries;
+        Object[] values = this.values;
+        int[] occupied = this.occupied;
+        for (int k = 0, n = size; k < n; k++) {
+            int i = occupied[k];
+            Object e = tab[i];
+            if (e != entries[i]) {
+                return false;
+            }
+            Reference<?> entry = (Reference<?>) e;
+            if (JdkAccess.value(entry) != values[i] || live && entry.refersTo(null)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -161,24 +198,7 @@ final class MapSnapshot {
             return true;
         }
         Object[] tab = JdkAccess.table(m);
-        if (tab != table) {
-            return false;
-        }
-        Object[] entries = this.entries;
-        Object[] values = this.values;
-        for (int i = 0, len = length; i < len; i++) {
-            Object e = tab[i];
-            if (e != entries[i]) {
-                return false;
-            }
-            if (e != null) {
-                Reference<?> entry = (Reference<?>) e;
-                if (JdkAccess.value(entry) != values[i] || entry.refersTo(null)) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        return tab == table && mirrors(m, tab, true);
     }
 
     /**

@@ -10,14 +10,25 @@ import org.junit.jupiter.api.Test;
 /**
  * The steady-state cycle of a task that touched nothing allocates nothing. Measured with the
  * thread's own allocation counter; any allocation per cycle would be at least 16 bytes per cycle,
- * so fewer bytes in all than cycles proves there is none.
+ * so fewer bytes in all than cycles proves there is none. Each test runs on a fresh thread, like a
+ * new pool worker, so that nothing earlier tests left on a shared thread takes part.
  */
 class AllocationTest {
+
+    private static void onFreshThread(Runnable test) {
+        try (ReusedThread thread = new ReusedThread("allocation")) {
+            thread.run(test);
+        }
+    }
 
     private static final int CYCLES = 200_000;
 
     @Test
     void untouchedCycleAllocatesNothingInSteadyState() {
+        onFreshThread(AllocationTest::untouchedCycle);
+    }
+
+    private static void untouchedCycle() {
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         List<ThreadLocal<Object>> locals = new ArrayList<>();
@@ -46,6 +57,10 @@ class AllocationTest {
 
     @Test
     void modifiedCycleAllocatesNoMoreThanHandWrittenRemove() {
+        onFreshThread(AllocationTest::modifiedCycle);
+    }
+
+    private static void modifiedCycle() {
         List<ThreadLocal<Object>> existing = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             ThreadLocal<Object> local = new ThreadLocal<>();
