@@ -31,6 +31,12 @@ class ReadmeTest {
     }
 
     @Test
+    void wrapExampleLeavesNothingForTheNextTask() throws Exception {
+        String out = ExamplesTest.captureOut(() -> WrapExample.main(new String[0]));
+        assertTrue(out.contains("next task saw tenant: null"), out);
+    }
+
+    @Test
     void policyExampleRunsAndAudits() throws Exception {
         String out = ExamplesTest.captureOut(() -> PolicyExample.main(new String[0]));
         assertTrue(out.contains("hygiene 'http-workers' (AUDIT): 1 tasks, 1 with leftovers"), out);

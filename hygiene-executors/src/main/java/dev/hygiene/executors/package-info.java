@@ -1,5 +1,5 @@
 /**
- * Decorating executors, thread pools and thread factories that run every task under a
- * {@link dev.hygiene.core.ThreadHygiene}. Built in a later step; see the README.
+ * Executors that run every task under a {@link dev.hygiene.core.ThreadHygiene}; start at
+ * {@link dev.hygiene.executors.HygienicExecutors}.
  */
 package dev.hygiene.executors;

@@ -1,0 +1,100 @@
+package dev.hygiene.executors;
+
+import dev.hygiene.core.ThreadHygiene;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@link HygienicExecutors#wrap(ExecutorService, ThreadHygiene)}: every task reaches the delegate
+ * through {@link #execute}, wrapped once; {@code submit}, {@code invokeAll} and {@code invokeAny}
+ * build their {@code FutureTask}s here, as {@link AbstractExecutorService} does, so that
+ * {@link #shutdownNow()} returns exactly what a plain pool would: the caller's runnables and the
+ * futures of its submissions, never a wrapper. Lifecycle methods go to the delegate.
+ */
+final class HygienicExecutorService extends AbstractExecutorService {
+
+    final ExecutorService delegate;
+    final ThreadHygiene hygiene;
+
+    HygienicExecutorService(ExecutorService delegate, ThreadHygiene hygiene) {
+        this.delegate = delegate;
+        this.hygiene = hygiene;
+    }
+
+    @Override
+    public void execute(Runnable command) {
+        delegate.execute(new HygienicTask(Objects.requireNonNull(command, "command"), hygiene));
+    }
+
+    @Override
+    public void shutdown() {
+        delegate.shutdown();
+    }
+
+    @Override
+    public List<Runnable> shutdownNow() {
+        List<Runnable> pending = delegate.shutdownNow();
+        List<Runnable> tasks = new ArrayList<>(pending.size());
+        for (Runnable runnable : pending) {
+            tasks.add(HygienicTask.unwrap(runnable));
+        }
+        return tasks;
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return delegate.isShutdown();
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return delegate.isTerminated();
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return delegate.awaitTermination(timeout, unit);
+    }
+
+    /**
+     * Closes the delegate: on JDK 19 and later with its own {@code close()}; on JDK 17, where
+     * executors have none, by {@link #shutdown()} and waiting for termination, as JDK 19's does.
+     * Overrides {@code ExecutorService.close()} where that exists.
+     */
+    public void close() {
+        if (delegate instanceof AutoCloseable) {
+            try {
+                ((AutoCloseable) delegate).close();
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("closing " + delegate + " failed", e);
+            }
+            return;
+        }
+        boolean interrupted = false;
+        shutdown();
+        while (!isTerminated()) {
+            try {
+                awaitTermination(1L, TimeUnit.DAYS);
+            } catch (InterruptedException e) {
+                if (!interrupted) {
+                    shutdownNow();
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "HygienicExecutorService[" + hygiene + " over " + delegate + "]";
+    }
+}
