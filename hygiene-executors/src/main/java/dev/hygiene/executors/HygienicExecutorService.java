@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
  * {@link #shutdownNow()} returns exactly what a plain pool would: the caller's runnables and the
  * futures of its submissions, never a wrapper. Lifecycle methods go to the delegate.
  */
-final class HygienicExecutorService extends AbstractExecutorService {
+class HygienicExecutorService extends AbstractExecutorService {
 
-    final ExecutorService delegate;
+    private final ExecutorService delegate;
     final ThreadHygiene hygiene;
 
     HygienicExecutorService(ExecutorService delegate, ThreadHygiene hygiene) {
@@ -26,7 +26,7 @@ final class HygienicExecutorService extends AbstractExecutorService {
     }
 
     @Override
-    public void execute(Runnable command) {
+    public final void execute(Runnable command) {
         delegate.execute(new HygienicTask(Objects.requireNonNull(command, "command"), hygiene));
     }
 
@@ -95,6 +95,6 @@ final class HygienicExecutorService extends AbstractExecutorService {
 
     @Override
     public String toString() {
-        return "HygienicExecutorService[" + hygiene + " over " + delegate + "]";
+        return getClass().getSimpleName() + "[" + hygiene + " over " + delegate + "]";
     }
 }
