@@ -45,11 +45,6 @@ final class Stats implements HygieneStats {
         }
     }
 
-    /** Counts one leftover; see {@link #counter}. */
-    void count(Class<?> local, Class<?> value) {
-        counter(local, value).increment();
-    }
-
     /**
      * The counter of leftovers of a {@code ThreadLocal} of class {@code local} (null: collected)
      * holding a value of class {@code value} (null: a null value). A hit in {@link #recent} costs two
