@@ -18,6 +18,8 @@ final class Frame implements TaskScope {
     private ThreadHygiene hygiene;
     private Class<?> taskType;
     private boolean open;
+    /** Opened by {@link ThreadHygiene#beforeTask}, to be closed by {@link ThreadHygiene#afterTask}. */
+    private boolean hooked;
 
     private ClassLoader contextLoader;
     private String name;
@@ -39,14 +41,21 @@ final class Frame implements TaskScope {
         this.depth = depth;
     }
 
-    void open(ThreadHygiene hygiene, Class<?> taskType) {
+    void open(ThreadHygiene hygiene, Class<?> taskType, boolean hooked) {
         if (this.hygiene != hygiene) {
             switchTo(hygiene);
         }
         if (this.taskType != taskType) {
             this.taskType = taskType;
         }
+        if (this.hooked != hooked) {
+            this.hooked = hooked;
+        }
         this.open = true;
+    }
+
+    boolean openedByHook(ThreadHygiene h) {
+        return open && hooked && hygiene == h;
     }
 
     /** A hygiene with other settings takes over: drop what only the previous one snapshotted. */

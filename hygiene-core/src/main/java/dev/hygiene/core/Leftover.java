@@ -25,6 +25,12 @@ public record Leftover(Kind kind, String localType, String valueType, boolean in
     /** The {@link #taskType()} of a scope entered without a task. */
     public static final String UNKNOWN_TASK = "<unknown>";
 
+    /**
+     * The {@link #taskType()} of a value that a new thread inherited from the thread that created
+     * it, found by {@link ThreadHygiene#startClean(Thread)}.
+     */
+    public static final String THREAD_CREATION = "<thread creation>";
+
     /** What a task did to leave a {@link Leftover}. */
     public enum Kind {
         /** Added an entry that was not there before the task. */

@@ -45,6 +45,16 @@ final class Stats implements HygieneStats {
         }
     }
 
+    /** Counts what a new thread inherited: leftovers of no task. */
+    void threadCreated(int leftoverCount, int stale) {
+        if (leftoverCount > 0) {
+            leftovers.add(leftoverCount);
+        }
+        if (stale > 0) {
+            staleExpunged.add(stale);
+        }
+    }
+
     /**
      * The counter of leftovers of a {@code ThreadLocal} of class {@code local} (null: collected)
      * holding a value of class {@code value} (null: a null value). A hit in {@link #recent} costs two

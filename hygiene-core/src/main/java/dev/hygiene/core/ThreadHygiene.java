@@ -174,9 +174,77 @@ public final class ThreadHygiene {
         if (off) {
             return NoScope.INSTANCE;
         }
-        Frame frame = Worker.current().push(this, task == null ? null : task.getClass());
+        Frame frame = Worker.current().push(this, task == null ? null : task.getClass(), false);
         frame.capture();
         return frame;
+    }
+
+    /**
+     * Opens a scope for {@code task} on the current thread that {@link #afterTask()} closes: for
+     * executors whose hooks run before and after each task but cannot hand a {@link TaskScope} from
+     * one to the other, such as {@code ThreadPoolExecutor.beforeExecute} and {@code afterExecute}.
+     * Otherwise the same as {@link #enter(Object)}, and as cheap.
+     *
+     * @param task the task about to run, or null if unknown
+     */
+    public void beforeTask(Object task) {
+        if (off) {
+            return;
+        }
+        Worker.current().push(this, task == null ? null : task.getClass(), true).capture();
+    }
+
+    /**
+     * Closes the innermost scope that {@link #beforeTask(Object)} of this hygiene opened on the
+     * current thread. Scopes entered after it and still open, which only a task that entered a
+     * scope and never closed it leaves, are closed first, innermost first: the thread always ends
+     * up as it was before the task, whatever the task did. In {@link Mode#OFF} this does nothing.
+     *
+     * @throws IllegalStateException if no scope opened by {@code beforeTask} of this hygiene is open
+     *         on the current thread; nothing is changed then
+     */
+    public void afterTask() {
+        if (off) {
+            return;
+        }
+        Worker worker = Worker.current();
+        int depth = worker.hookedDepth(this);
+        if (depth < 0) {
+            throw new IllegalStateException("afterTask() without beforeTask() of " + this + " on "
+                    + Thread.currentThread() + ": call them in pairs, on the thread that runs the task");
+        }
+        worker.closeDownTo(depth);
+    }
+
+    /**
+     * Settles what a new, unstarted thread inherited from the thread that created it: the values
+     * of the creating thread's {@code InheritableThreadLocal}s, copied by {@code Thread}'s
+     * constructor, which would otherwise stay with a pool thread for its whole life. For a
+     * {@code ThreadFactory} to call on each thread it makes, before returning it. In
+     * {@link Mode#ENFORCE} every inherited entry is removed, so the thread starts clean as if built
+     * with {@code inheritThreadLocals = false} (retain rules are about what survives a task, not
+     * about what a new thread inherits); in {@link Mode#AUDIT} they are left and counted as leftovers of task
+     * type {@value Leftover#THREAD_CREATION}; in {@link Mode#OFF}, or when the policy leaves
+     * inheritable values alone, nothing happens. Leftovers found here count in
+     * {@link HygieneStats#leftovers()} but not in {@link HygieneStats#tasks()}, and reach the
+     * {@link LeftoverListener} with the new thread as the worker.
+     *
+     * @param thread a thread not yet started
+     * @param <T> the thread's type
+     * @return {@code thread}
+     * @throws NullPointerException if {@code thread} is null
+     * @throws IllegalArgumentException if {@code thread} was already started
+     */
+    public <T extends Thread> T startClean(T thread) {
+        Objects.requireNonNull(thread, "thread");
+        if (thread.getState() != Thread.State.NEW) {
+            throw new IllegalArgumentException(thread + " was already started: startClean(thread) works on a new "
+                    + "thread before its start(), as a ThreadFactory returns it");
+        }
+        if (!off && inheritable) {
+            Inheritance.settle(this, thread);
+        }
+        return thread;
     }
 
     /**
@@ -238,6 +306,14 @@ public final class ThreadHygiene {
         stats.taskClosed(leftoverCount, staleExpunged);
         if (leftovers != null) {
             notifyListener(worker, List.copyOf(leftovers));
+        }
+    }
+
+    /** Called by {@link Inheritance} for a new thread. */
+    void threadCreated(Thread thread, List<Leftover> leftovers, int leftoverCount, int staleExpunged) {
+        stats.threadCreated(leftoverCount, staleExpunged);
+        if (leftovers != null && !leftovers.isEmpty()) {
+            notifyListener(thread, List.copyOf(leftovers));
         }
     }
 

@@ -6,9 +6,10 @@ import java.util.Arrays;
  * The hygiene state of one thread: the stack of its open scopes. Frames are created on first use
  * at each depth and reused afterwards, so entering and closing allocate nothing in steady state.
  *
- * <p>The state is found through {@link #STATE}, a thread-local of our own. It is always retained
- * (see {@link Retention#retains}) and is set before the first snapshot, so it is part of every
- * snapshot and never reported as a leftover.
+ * <p>On a {@link HygienicThread} the state lives in a field of the thread. On any other thread it
+ * is found through {@link #STATE}, a thread-local of our own, which is always retained (see
+ * {@link Retention#retains}) and is set before the first snapshot, so it is part of every snapshot
+ * and never reported as a leftover.
  */
 final class Worker {
 
@@ -24,16 +25,44 @@ final class Worker {
     }
 
     static Worker current() {
+        Thread thread = Thread.currentThread();
+        if (thread instanceof HygienicThread) {
+            HygienicThread own = (HygienicThread) thread;
+            Worker worker = own.hygieneState;
+            if (worker == null) {
+                own.hygieneState = worker = new Worker(thread);
+            }
+            return worker;
+        }
         Worker worker = STATE.get();
         if (worker == null) {
-            worker = new Worker(Thread.currentThread());
+            worker = new Worker(thread);
             STATE.set(worker);
         }
         return worker;
     }
 
+    /**
+     * The innermost open frame of {@code hygiene} opened by {@link ThreadHygiene#beforeTask}, or -1.
+     */
+    int hookedDepth(ThreadHygiene hygiene) {
+        for (int d = depth - 1; d >= 0; d--) {
+            if (frames[d].openedByHook(hygiene)) {
+                return d;
+            }
+        }
+        return -1;
+    }
+
+    /** Closes the open frames from the innermost down to the one at {@code bottom}, that one included. */
+    void closeDownTo(int bottom) {
+        for (int d = depth - 1; d >= bottom; d--) {
+            frames[d].close();
+        }
+    }
+
     /** Opens the next frame for {@code hygiene}; the caller captures the snapshot. */
-    Frame push(ThreadHygiene hygiene, Class<?> taskType) {
+    Frame push(ThreadHygiene hygiene, Class<?> taskType, boolean hooked) {
         int d = depth;
         if (d == frames.length) {
             frames = Arrays.copyOf(frames, d * 2);
@@ -43,7 +72,7 @@ final class Worker {
             frames[d] = frame = new Frame(this, d);
         }
         depth = d + 1;
-        frame.open(hygiene, taskType);
+        frame.open(hygiene, taskType, hooked);
         return frame;
     }
 }
