@@ -66,31 +66,7 @@ class HygienicExecutorService extends AbstractExecutorService {
      * Overrides {@code ExecutorService.close()} where that exists.
      */
     public void close() {
-        if (delegate instanceof AutoCloseable) {
-            try {
-                ((AutoCloseable) delegate).close();
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException("closing " + delegate + " failed", e);
-            }
-            return;
-        }
-        boolean interrupted = false;
-        shutdown();
-        while (!isTerminated()) {
-            try {
-                awaitTermination(1L, TimeUnit.DAYS);
-            } catch (InterruptedException e) {
-                if (!interrupted) {
-                    shutdownNow();
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Closing.close(delegate);
     }
 
     @Override
