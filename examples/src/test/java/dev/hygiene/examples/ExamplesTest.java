@@ -1,6 +1,7 @@
 package dev.hygiene.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -36,6 +37,35 @@ class ExamplesTest {
         String out = captureOut(() -> Demo.main(new String[0]));
         assertTrue(out.contains("hygiene ENFORCE"), out);
         assertTrue(out.contains("ThreadLocal type -> value type"), out);
+    }
+
+    @Test
+    void replacedExecutorsLeaveNoTenantAndInheritNoRequestId() throws Exception {
+        String[] seen = AdoptionExamples.replaceExecutors();
+        assertNull(seen[0], "tenant left by the previous task");
+        assertNull(seen[1], "request id inherited from the thread that created the worker");
+        assertNull(seen[2], "tenant seen by the scheduled task");
+    }
+
+    @Test
+    void callerRunsLeavesTheSubmitterAsItWas() {
+        assertEquals("caller's own tenant", AdoptionExamples.callerRuns());
+    }
+
+    @Test
+    void decoratedTaskLeavesNothingForTheNext() throws Exception {
+        assertNull(AdoptionExamples.decorator());
+    }
+
+    @Test
+    void completableFutureStagesRunInScopes() throws Exception {
+        assertNull(AdoptionExamples.completableFuture());
+    }
+
+    @Test
+    void adoptionExamplesMainRuns() throws Exception {
+        String out = captureOut(() -> AdoptionExamples.main(new String[0]));
+        assertTrue(out.contains("the submitter still holds caller's own tenant"), out);
     }
 
     interface Body {
