@@ -1,6 +1,5 @@
 package dev.hygiene.executors;
 
-import dev.hygiene.core.TaskScope;
 import dev.hygiene.core.ThreadHygiene;
 import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -34,23 +33,9 @@ final class HygienicRejection implements RejectedExecutionHandler {
      * A rejected task as the handler sees it. Its {@code toString} is the task's, so that the
      * message of {@code AbortPolicy}'s exception is exactly what a plain pool's would be.
      */
-    static final class RejectedTask implements Runnable {
-        final Runnable task;
-        private final ThreadHygiene hygiene;
-
+    static final class RejectedTask extends HygienicTask {
         RejectedTask(Runnable task, ThreadHygiene hygiene) {
-            this.task = task;
-            this.hygiene = hygiene;
-        }
-
-        @Override
-        public void run() {
-            TaskScope scope = hygiene.enter(task);
-            try {
-                task.run();
-            } finally {
-                scope.close();
-            }
+            super(task, hygiene);
         }
 
         @Override

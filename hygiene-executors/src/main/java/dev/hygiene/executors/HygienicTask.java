@@ -7,7 +7,7 @@ import dev.hygiene.core.ThreadHygiene;
  * A task handed to a delegate executor: runs the caller's task in a scope of the hygiene. Kept as
  * its own type so that {@code shutdownNow} can give the caller's tasks back, unwrapped.
  */
-final class HygienicTask implements Runnable {
+class HygienicTask implements Runnable {
 
     final Runnable task;
     private final ThreadHygiene hygiene;
@@ -18,7 +18,7 @@ final class HygienicTask implements Runnable {
     }
 
     @Override
-    public void run() {
+    public final void run() {
         TaskScope scope = hygiene.enter(task);
         try {
             task.run();
