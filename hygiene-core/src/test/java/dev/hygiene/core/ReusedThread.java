@@ -17,8 +17,17 @@ final class ReusedThread implements AutoCloseable {
     private volatile Thread thread;
 
     ReusedThread(String name) {
+        this(name, true);
+    }
+
+    /**
+     * A reused thread that, unless {@code inheritThreadLocals}, starts with no
+     * {@code InheritableThreadLocal} values of the thread that runs the test: for tests that count
+     * what a thread inherits.
+     */
+    ReusedThread(String name, boolean inheritThreadLocals) {
         executor = Executors.newSingleThreadExecutor(task -> {
-            Thread t = new Thread(task, name);
+            Thread t = new Thread(null, task, name, 0L, inheritThreadLocals);
             t.setDaemon(true);
             thread = t;
             return t;
