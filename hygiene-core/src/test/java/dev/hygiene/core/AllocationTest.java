@@ -28,6 +28,14 @@ class AllocationTest {
         onFreshThread(AllocationTest::untouchedCycle);
     }
 
+    @Test
+    void untouchedCycleOnAHygienicThreadAllocatesNothingInSteadyState() {
+        // Its state is in a field, not the map: a different path through Worker.current().
+        try (ReusedThread thread = new ReusedThread(task -> new HygienicThread(null, task, "allocation"))) {
+            thread.run(AllocationTest::untouchedCycle);
+        }
+    }
+
     private static void untouchedCycle() {
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
