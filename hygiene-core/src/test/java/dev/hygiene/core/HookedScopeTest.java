@@ -208,6 +208,18 @@ class HookedScopeTest extends DirtyControlTest {
     }
 
     @Test
+    void unpairedAfterTaskLeavesAThreadThatNeverRanAScopeAsItWas() {
+        // "nothing is changed then": that includes not creating hygiene's own per-thread state,
+        // an entry in the map of a thread that never ran a scope.
+        List<Object> seen = hygienic.call(() -> {
+            int before = Maps.entries(false);
+            assertThrows(IllegalStateException.class, hygiene::afterTask);
+            return Arrays.asList(before, Maps.entries(false), Maps.holdsKey(Worker.STATE, false));
+        });
+        assertEquals(Arrays.asList(0, 0, false), seen);
+    }
+
+    @Test
     void afterTaskDoesNotCloseAScopeOpenedByEnter() {
         Object before = new Object();
         List<Object> seen = hygienic.call(() -> {
