@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -169,6 +170,31 @@ class ForkJoinFactoryTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> hygiene.stats().tasks() == 2);
         assertEquals(1L, hygiene.stats().leftoversByType().get("java.lang.ThreadLocal -> java.lang.String"),
                 () -> hygiene.stats().report());
+    }
+
+    /**
+     * JDK 25's {@code ForkJoinPool} is a {@code ScheduledExecutorService}, so wrapping one gives the
+     * scheduled decorator, and a task scheduled on it runs in a scope too.
+     */
+    @Test
+    void onJdkWhereForkJoinPoolSchedulesTheWrappedPoolScheduledTasksRunInScopes() throws Exception {
+        assumeTrue(ScheduledExecutorService.class.isAssignableFrom(ForkJoinPool.class),
+                "ForkJoinPool implements ScheduledExecutorService from JDK 25 on");
+        ScheduledExecutorService control = (ScheduledExecutorService) pool(ForkJoinPool.defaultForkJoinWorkerThreadFactory);
+        Thread dirty = control.schedule(ForkJoinFactoryTest::leaveUser, 1, TimeUnit.MILLISECONDS).get(30, TimeUnit.SECONDS);
+        Seen leaked = control.schedule(ForkJoinFactoryTest::userSeen, 1, TimeUnit.MILLISECONDS).get(30, TimeUnit.SECONDS);
+        assertSame(dirty, leaked.worker, "one worker");
+        assertEquals("alice", leaked.value, "control: the bare pool leaks into the next scheduled task");
+
+        ThreadHygiene hygiene = ThreadHygiene.enforcing();
+        ExecutorService wrapped = HygienicExecutors.wrap(pool(ForkJoinPool.defaultForkJoinWorkerThreadFactory), hygiene);
+        assertTrue(wrapped instanceof ScheduledExecutorService, () -> "the scheduled decorator: " + wrapped);
+        ScheduledExecutorService scheduled = (ScheduledExecutorService) wrapped;
+        Thread worker = scheduled.schedule(ForkJoinFactoryTest::leaveUser, 1, TimeUnit.MILLISECONDS).get(30, TimeUnit.SECONDS);
+        Seen seen = scheduled.schedule(ForkJoinFactoryTest::userSeen, 1, TimeUnit.MILLISECONDS).get(30, TimeUnit.SECONDS);
+        assertSame(worker, seen.worker, "one worker");
+        assertNull(seen.value, "the next scheduled task finds the worker as it was");
+        await().atMost(Duration.ofSeconds(30)).until(() -> hygiene.stats().tasks() == 2);
     }
 
     @Test
