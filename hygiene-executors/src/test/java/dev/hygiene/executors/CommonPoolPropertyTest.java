@@ -60,8 +60,10 @@ class CommonPoolPropertyTest {
     @Test
     void withoutThePropertyTheJdksCommonPoolWorkersInheritNothingAndAreCleared() {
         Child child = run(OPENS);
-        assertTrue(child.value("factory").startsWith("java.util.concurrent.ForkJoinPool$"), child::describe);
-        assertTrue(child.value("worker").startsWith("java.util.concurrent.ForkJoinWorkerThread"), child::describe);
+        assertTrue(child.value("factory").startsWith("java.util.concurrent.ForkJoinPool$"),
+                () -> "the JDK's own factory\n" + child.describe());
+        assertTrue(child.value("worker").startsWith("java.util.concurrent.ForkJoinWorkerThread"),
+                () -> "the JDK's own worker class\n" + child.describe());
         child.assertValue("inherited", "null")
                 .assertValue("systemLoader", "true")
                 .assertValue("afterIdle", "null")
@@ -75,7 +77,8 @@ class CommonPoolPropertyTest {
                 .assertValue("inherited", "null")
                 .assertValue("systemLoader", "true")
                 .assertValue("sameWorker", "true");
-        assertTrue(child.value("worker").startsWith("dev.hygiene.executors."), child::describe);
+        assertTrue(child.value("worker").startsWith("dev.hygiene.executors."),
+                () -> "a worker of our factory\n" + child.describe());
         // JDK 17 copies the value and startClean removes and counts it; JDK 19+ never copies it.
         child.assertValue("hygiene", "ENFORCE leftovers=" + (JDK_17 ? 1 : 0));
         // What a task leaves: cleared when the worker goes idle on JDK 19+; kept on JDK 17, where the
@@ -127,20 +130,23 @@ class CommonPoolPropertyTest {
     @Test
     void badHygieneModeMakesTheJdkIgnoreTheFactorySilentlyAndTheCommonPoolStillWorks() {
         Child child = run(OPENS, FACTORY_PROPERTY, "-Dhygiene.mode=bogus");
-        assertTrue(child.value("factory").startsWith("java.util.concurrent.ForkJoinPool$"), child::describe);
-        assertTrue(child.value("worker").startsWith("java.util.concurrent.ForkJoinWorkerThread"), child::describe);
+        assertTrue(child.value("factory").startsWith("java.util.concurrent.ForkJoinPool$"),
+                () -> "the JDK's own factory\n" + child.describe());
+        assertTrue(child.value("worker").startsWith("java.util.concurrent.ForkJoinWorkerThread"),
+                () -> "the JDK's own worker class\n" + child.describe());
         child.assertValue("inherited", "null").assertValue("afterIdle", "null");
         assertTrue(child.value("hygiene").startsWith("error: java.lang.IllegalArgumentException: system property "
-                + "hygiene.mode is 'bogus'"), child::describe);
+                + "hygiene.mode is 'bogus'"), () -> "ThreadHygiene.defaults() names the property\n" + child.describe());
         assertFalse(child.stderr.contains("hygiene"), () -> "the JDK reports nothing\n" + child.describe());
     }
 
     @Test
     void withoutAccessToJavaLangTheJdkIgnoresTheEnforcingFactorySilently() {
         Child child = run(FACTORY_PROPERTY);
-        assertTrue(child.value("factory").startsWith("java.util.concurrent.ForkJoinPool$"), child::describe);
+        assertTrue(child.value("factory").startsWith("java.util.concurrent.ForkJoinPool$"),
+                () -> "the JDK's own factory\n" + child.describe());
         assertTrue(child.value("hygiene").startsWith("error: java.lang.UnsupportedOperationException"),
-                child::describe);
+                () -> "ENFORCE needs access\n" + child.describe());
         child.assertValue("inherited", "null");
         assertFalse(child.stderr.contains("hygiene"), () -> "the JDK reports nothing\n" + child.describe());
     }
@@ -181,7 +187,7 @@ class CommonPoolPropertyTest {
                         + new Child(command, Integer.MIN_VALUE, read(out), read(err)).describe());
             }
             Child child = new Child(command, process.exitValue(), read(out), read(err));
-            assertEquals(0, child.exitCode, child::describe);
+            assertEquals(0, child.exitCode, () -> "exit code\n" + child.describe());
             return child;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
