@@ -25,10 +25,23 @@ class AllocationTest {
 
     @Test
     void untouchedCycleAllocatesNothingInSteadyState() {
-        onFreshThread(AllocationTest::untouchedCycle);
+        onFreshThread(() -> untouchedCycle(false));
     }
 
-    private static void untouchedCycle() {
+    @Test
+    void untouchedCycleOnAHygienicThreadAllocatesNothingInSteadyState() {
+        // Its state is in a field, not the map: a different path through Worker.current().
+        try (ReusedThread thread = new ReusedThread(task -> new HygienicThread(null, task, "allocation"))) {
+            thread.run(() -> untouchedCycle(false));
+        }
+    }
+
+    @Test
+    void untouchedHookedCycleAllocatesNothingInSteadyState() {
+        onFreshThread(() -> untouchedCycle(true));
+    }
+
+    private static void untouchedCycle(boolean hooked) {
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         List<ThreadLocal<Object>> locals = new ArrayList<>();
@@ -42,17 +55,27 @@ class AllocationTest {
         }
         ThreadHygiene hygiene = ThreadHygiene.enforcing();
         Object task = new Object();
-        for (int i = 0; i < CYCLES; i++) {
-            hygiene.enter(task).close();
-        }
+        cycles(hygiene, task, hooked);
         long before = threads.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < CYCLES; i++) {
-            hygiene.enter(task).close();
-        }
+        cycles(hygiene, task, hooked);
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertTrue(allocated < CYCLES, allocated + " bytes allocated over " + CYCLES + " cycles");
         assertTrue(hygiene.stats().tasks() == 2L * CYCLES);
         locals.forEach(ThreadLocal::remove);
+    }
+
+    /** Untouched cycles: enter and close, or beforeTask and afterTask as a pool's hooks call them. */
+    private static void cycles(ThreadHygiene hygiene, Object task, boolean hooked) {
+        if (hooked) {
+            for (int i = 0; i < CYCLES; i++) {
+                hygiene.beforeTask(task);
+                hygiene.afterTask();
+            }
+        } else {
+            for (int i = 0; i < CYCLES; i++) {
+                hygiene.enter(task).close();
+            }
+        }
     }
 
     @Test

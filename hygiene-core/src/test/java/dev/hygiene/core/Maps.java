@@ -44,6 +44,16 @@ final class Maps {
         return types;
     }
 
+    /** Whether the current thread's map has an entry whose key is {@code key}. */
+    static boolean holdsKey(ThreadLocal<?> key, boolean inheritable) {
+        for (Object e : table(inheritable)) {
+            if (e != null && ((Reference<?>) e).get() == key) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether the current thread's map holds {@code value} in any entry, stale or live. */
     static boolean holdsValue(Object value) {
         for (boolean inheritable : new boolean[] {false, true}) {

@@ -4,6 +4,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,8 +18,22 @@ final class ReusedThread implements AutoCloseable {
     private volatile Thread thread;
 
     ReusedThread(String name) {
+        this(name, true);
+    }
+
+    /**
+     * A reused thread that, unless {@code inheritThreadLocals}, starts with no
+     * {@code InheritableThreadLocal} values of the thread that runs the test: for tests that count
+     * what a thread inherits.
+     */
+    ReusedThread(String name, boolean inheritThreadLocals) {
+        this(task -> new Thread(null, task, name, 0L, inheritThreadLocals));
+    }
+
+    /** A reused thread that {@code factory} makes, such as a {@link HygienicThread}. */
+    ReusedThread(ThreadFactory factory) {
         executor = Executors.newSingleThreadExecutor(task -> {
-            Thread t = new Thread(task, name);
+            Thread t = factory.newThread(task);
             t.setDaemon(true);
             thread = t;
             return t;
