@@ -207,8 +207,8 @@ public final class ThreadHygiene {
         if (off) {
             return;
         }
-        Worker worker = Worker.current();
-        int depth = worker.hookedDepth(this);
+        Worker worker = Worker.existing();
+        int depth = worker == null ? -1 : worker.hookedDepth(this);
         if (depth < 0) {
             throw new IllegalStateException("afterTask() without beforeTask() of " + this + " on "
                     + Thread.currentThread() + ": call them in pairs, on the thread that runs the task");

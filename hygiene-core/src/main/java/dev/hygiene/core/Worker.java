@@ -1,5 +1,6 @@
 package dev.hygiene.core;
 
+import java.lang.ref.Reference;
 import java.util.Arrays;
 
 /**
@@ -40,6 +41,31 @@ final class Worker {
             STATE.set(worker);
         }
         return worker;
+    }
+
+    /**
+     * This thread's state if it has any, without creating it: a raw probe of the thread's map, as
+     * {@code ThreadLocal.get()} would put an entry in it.
+     */
+    static Worker existing() {
+        Thread thread = Thread.currentThread();
+        if (thread instanceof HygienicThread) {
+            return ((HygienicThread) thread).hygieneState;
+        }
+        Object map = JdkAccess.map(thread, false);
+        Object[] tab = map == null ? null : JdkAccess.table(map);
+        if (tab == null) {
+            return null;
+        }
+        int mask = tab.length - 1;
+        for (int i = JdkAccess.hash(STATE) & mask; tab[i] != null; i = (i + 1) & mask) {
+            @SuppressWarnings("unchecked")
+            Reference<Object> entry = (Reference<Object>) tab[i];
+            if (entry.refersTo(STATE)) {
+                return (Worker) JdkAccess.value(entry);
+            }
+        }
+        return null;
     }
 
     /**

@@ -10,8 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link HygienicExecutors#defaultThreadFactory}: {@code Executors.defaultThreadFactory()}'s
  * threads (the creating thread's group, non-daemon, normal priority, named
  * {@code hygienic-pool-N-thread-M}), built as {@link HygienicThread}s. In {@link Mode#ENFORCE} they
- * inherit nothing from the creating thread; otherwise they inherit as any thread does and
- * {@link ThreadHygiene#startClean} counts it (audit) or leaves it (off).
+ * inherit nothing from the creating thread (unless the policy leaves inheritable values alone);
+ * otherwise they inherit as any thread does and {@link ThreadHygiene#startClean} counts it (audit)
+ * or leaves it (off).
  */
 final class DefaultHygienicThreadFactory implements ThreadFactory {
 
@@ -25,7 +26,9 @@ final class DefaultHygienicThreadFactory implements ThreadFactory {
 
     DefaultHygienicThreadFactory(ThreadHygiene hygiene) {
         this.hygiene = hygiene;
-        this.inherit = hygiene.policy().mode() != Mode.ENFORCE;
+        // Inherit exactly when startClean would leave what was inherited: the same start as
+        // threadFactory(delegate, hygiene) gives, without copying values only to drop them.
+        this.inherit = hygiene.policy().mode() != Mode.ENFORCE || !hygiene.policy().inheritable();
         this.group = Thread.currentThread().getThreadGroup();
         this.namePrefix = "hygienic-pool-" + POOL_NUMBER.getAndIncrement() + "-thread-";
     }

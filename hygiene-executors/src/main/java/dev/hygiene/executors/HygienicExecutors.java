@@ -367,8 +367,8 @@ public final class HygienicExecutors {
      * Decorates an executor so that each task runs in a scope of {@code hygiene}. Wrapping an
      * executor that already applies the same hygiene to every task (one this method returned, or
      * a hygienic pool of this package) returns it as it is: a task never gets two snapshots of the
-     * same hygiene. Wrapping one with another hygiene nests the scopes: the wrapper's outside, the
-     * pool's inside. A thread-per-task executor of the JDK
+     * same hygiene. Wrapping one with another hygiene nests the scopes: the pool's outside, the
+     * wrapper's inside, so the wrapper's hygiene is the one that sees and counts what a task left. A thread-per-task executor of the JDK
      * ({@code Executors.newVirtualThreadPerTaskExecutor()}, {@code newThreadPerTaskExecutor}) never
      * reuses a thread, so there is nothing to restore: it is returned as it is, and adds no
      * snapshot work. An {@link ExecutorService} gets the decorator of

@@ -9,8 +9,7 @@ import java.util.concurrent.ForkJoinWorkerThread;
 /**
  * A fork-join thread factory whose workers start clean: they inherit no
  * {@code InheritableThreadLocal} values from whichever thread happened to make the pool create
- * them, and their context class loader is the system class loader, as with the JDK's default
- * factory. Made for the common pool:
+ * them, and their context class loader is the system class loader. Made for the common pool:
  * <pre>{@code
  * -Djava.util.concurrent.ForkJoinPool.common.threadFactory=dev.hygiene.executors.HygienicForkJoinWorkerThreadFactory
  * }</pre>
@@ -27,12 +26,16 @@ import java.util.concurrent.ForkJoinWorkerThread;
  * <li>on JDK 19 and later the workers are built with {@code preserveThreadLocals = false}: they
  *     inherit nothing, and the pool itself clears a worker's thread-locals whenever the worker
  *     goes idle;
- * <li>on JDK 17, which has no such option, the inherited values are removed before the worker
- *     starts ({@link ThreadHygiene#startClean}); between tasks the worker keeps what tasks left,
- *     unless they run through the wrapped pool.
+ * <li>on JDK 17, which has no such option, the JDK's default factory builds the worker and the
+ *     values it inherited are removed before it starts ({@link ThreadHygiene#startClean});
+ *     between tasks the worker keeps what tasks left, unless they run through the wrapped pool.
+ *     The JDK 17 common pool's own workers erase their thread-locals after every top-level task,
+ *     through a constructor that only {@code java.util.concurrent} can call: on JDK 17, leave the
+ *     common pool's factory alone and wrap the pool instead.
  * </ul>
- * In {@link Mode#AUDIT} workers are built as the JDK builds them and inherited values are counted
- * as leftovers; in {@link Mode#OFF} they are built as the JDK builds them.
+ * In {@link Mode#AUDIT} and {@link Mode#OFF} the JDK's default factory
+ * ({@link ForkJoinPool#defaultForkJoinWorkerThreadFactory}) builds the workers; in audit mode what
+ * they inherited is counted as leftovers and left in place.
  */
 public final class HygienicForkJoinWorkerThreadFactory implements ForkJoinPool.ForkJoinWorkerThreadFactory {
 
@@ -55,8 +58,8 @@ public final class HygienicForkJoinWorkerThreadFactory implements ForkJoinPool.F
     /**
      * A factory with the given hygiene.
      *
-     * @param hygiene decides how workers start: clean in {@link Mode#ENFORCE}, audited in
-     *        {@link Mode#AUDIT}, as the JDK builds them in {@link Mode#OFF}
+     * @param hygiene decides how workers start: clean in {@link Mode#ENFORCE}, built by the JDK's
+     *        default factory and audited in {@link Mode#AUDIT}, built by it in {@link Mode#OFF}
      * @throws NullPointerException if {@code hygiene} is null
      */
     public HygienicForkJoinWorkerThreadFactory(ThreadHygiene hygiene) {
@@ -84,7 +87,10 @@ public final class HygienicForkJoinWorkerThreadFactory implements ForkJoinPool.F
     @Override
     public ForkJoinWorkerThread newThread(ForkJoinPool pool) {
         Objects.requireNonNull(pool, "pool");
-        ForkJoinWorkerThread thread = clearing ? ClearingWorkerThreads.newThread(pool) : new Worker(pool);
+        if (!clearing) {
+            return hygiene.startClean(ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool));
+        }
+        ForkJoinWorkerThread thread = ClearingWorkerThreads.newThread(pool);
         thread.setContextClassLoader(ClassLoader.getSystemClassLoader());
         return hygiene.startClean(thread);
     }
@@ -92,12 +98,5 @@ public final class HygienicForkJoinWorkerThreadFactory implements ForkJoinPool.F
     @Override
     public String toString() {
         return "HygienicForkJoinWorkerThreadFactory[" + hygiene + (clearing ? ", clears idle workers]" : "]");
-    }
-
-    /** A worker built as the JDK's public constructor builds it. */
-    private static final class Worker extends ForkJoinWorkerThread {
-        Worker(ForkJoinPool pool) {
-            super(pool);
-        }
     }
 }

@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -77,8 +76,9 @@ class CommonPoolPropertyTest {
                 .assertValue("inherited", "null")
                 .assertValue("systemLoader", "true")
                 .assertValue("sameWorker", "true");
-        assertTrue(child.value("worker").startsWith("dev.hygiene.executors."),
-                () -> "a worker of our factory\n" + child.describe());
+        // JDK 19+: our own worker class; JDK 17: the JDK's default factory's worker, cleaned by startClean.
+        assertEquals(!JDK_17, child.value("worker").startsWith("dev.hygiene.executors."),
+                () -> "worker class\n" + child.describe());
         // JDK 17 copies the value and startClean removes and counts it; JDK 19+ never copies it.
         child.assertValue("hygiene", "ENFORCE leftovers=" + (JDK_17 ? 1 : 0));
         // What a task leaves: cleared when the worker goes idle on JDK 19+; kept on JDK 17, where the
@@ -87,44 +87,38 @@ class CommonPoolPropertyTest {
     }
 
     /**
-     * What AUDIT does today: its workers are plain {@code ForkJoinWorkerThread}s, which inherit the
-     * creating thread's values (counted as leftovers) and keep what tasks leave. For the common pool
-     * that is not "as the JDK builds them": the JDK's own common-pool workers inherit nothing and
-     * are cleared (see {@link #offModeFactoryBuildsCommonPoolWorkersAsTheJdkDoes()}).
+     * AUDIT and OFF build workers with the JDK's public default factory
+     * ({@code ForkJoinPool.defaultForkJoinWorkerThreadFactory}). On JDK 19+ that factory gives the
+     * common pool the same innocuous workers as without the property: nothing inherited, cleared
+     * when idle, nothing to count. On JDK 17 it gives plain workers, which inherit (AUDIT counts
+     * it) and keep what tasks leave: the JDK's own innocuous common-pool workers are built by a
+     * constructor only {@code java.util.concurrent} can call, which the README and the factory's
+     * javadoc say.
      */
     @Test
-    void auditModeFactoryWorkersInheritAndCountWhatTheCreatingThreadHeld() {
+    void auditModeFactoryWorkersAreTheJdkDefaultFactorysAndCountWhatTheyInherited() {
         Child audit = run(OPENS, FACTORY_PROPERTY, "-Dhygiene.mode=audit");
         audit.assertValue("factory", HygienicForkJoinWorkerThreadFactory.class.getName())
-                .assertValue("worker", HygienicForkJoinWorkerThreadFactory.class.getName() + "$Worker")
-                .assertValue("inherited", "request-42")
-                .assertValue("hygiene", "AUDIT leftovers=1")
                 .assertValue("systemLoader", "true")
-                .assertValue("afterIdle", "alice")
                 .assertValue("sameWorker", "true");
+        assertTrue(audit.value("worker").startsWith("java.util.concurrent.ForkJoinWorkerThread"),
+                () -> "the JDK's default factory's worker\n" + audit.describe());
+        audit.assertValue("inherited", JDK_17 ? "request-42" : "null")
+                .assertValue("hygiene", "AUDIT leftovers=" + (JDK_17 ? 1 : 0))
+                .assertValue("afterIdle", JDK_17 ? "alice" : "null");
     }
 
-    /**
-     * The factory's contract: "in OFF [workers] are built as the JDK builds them", and OFF is
-     * hygiene's pass-through kill switch. For the common pool the JDK builds workers that inherit
-     * nothing and are cleared (JDK 17: after every top-level task; JDK 19+: when idle), but the
-     * factory in OFF (and AUDIT) mode builds plain {@code ForkJoinWorkerThread}s: they inherit the
-     * values of whichever thread made the pool create them and keep whatever tasks leave. So
-     * switching hygiene off with the property still set makes the common pool dirtier than having
-     * no hygiene at all. Fails today on JDK 17 and 25 with inherited=request-42 and
-     * afterIdle=alice; run it with {@code -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition}.
-     */
-    @Disabled("BUG, main code: HygienicForkJoinWorkerThreadFactory in OFF/AUDIT mode makes common-pool workers "
-            + "inherit the creating thread's InheritableThreadLocals and keep task leftovers; the JDK's own "
-            + "common-pool workers do neither. Fails with inherited=request-42, afterIdle=alice on JDK 17 and 25.")
+    /** OFF: see {@link #auditModeFactoryWorkersAreTheJdkDefaultFactorysAndCountWhatTheyInherited()}. */
     @Test
-    void offModeFactoryBuildsCommonPoolWorkersAsTheJdkDoes() {
+    void offModeFactoryWorkersAreTheJdkDefaultFactorys() {
         Child off = run(OPENS, FACTORY_PROPERTY, "-Dhygiene.mode=off");
         off.assertValue("factory", HygienicForkJoinWorkerThreadFactory.class.getName())
                 .assertValue("hygiene", "OFF leftovers=0")
                 .assertValue("sameWorker", "true")
-                .assertValue("inherited", "null")
-                .assertValue("afterIdle", "null");
+                .assertValue("inherited", JDK_17 ? "request-42" : "null")
+                .assertValue("afterIdle", JDK_17 ? "alice" : "null");
+        assertTrue(off.value("worker").startsWith("java.util.concurrent.ForkJoinWorkerThread"),
+                () -> "the JDK's default factory's worker\n" + off.describe());
     }
 
     @Test
