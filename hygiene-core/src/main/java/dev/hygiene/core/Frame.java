@@ -54,6 +54,10 @@ final class Frame implements TaskScope {
         this.open = true;
     }
 
+    boolean enforcing() {
+        return hygiene.enforce;
+    }
+
     boolean openedByHook(ThreadHygiene h) {
         return open && hooked && hygiene == h;
     }
@@ -159,6 +163,9 @@ final class Frame implements TaskScope {
             leftoverCount = 0;
             staleExpunged = 0;
             pop(worker);
+        }
+        if (!h.enforce && depth > 0) {
+            worker.rebaseAuditingFramesBelow(depth);
         }
         h.closed(thread, found, count, stale);
     }

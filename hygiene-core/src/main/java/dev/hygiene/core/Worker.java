@@ -80,6 +80,23 @@ final class Worker {
         return -1;
     }
 
+    /**
+     * After an auditing scope at {@code depth} closed and left the thread as its task left it, the
+     * auditing scopes below it take the thread as it is now for their baseline, so that what the
+     * inner task left is counted once, by that task. Auditing scopes never restore, so their
+     * snapshot serves counting only. The walk stops at the first enforcing scope: it will restore
+     * its own snapshot, and the scopes below it must still compare against theirs.
+     */
+    void rebaseAuditingFramesBelow(int depth) {
+        for (int d = depth - 1; d >= 0; d--) {
+            Frame frame = frames[d];
+            if (frame.enforcing()) {
+                return;
+            }
+            frame.capture();
+        }
+    }
+
     /** Closes the open frames from the innermost down to the one at {@code bottom}, that one included. */
     void closeDownTo(int bottom) {
         for (int d = depth - 1; d >= bottom; d--) {

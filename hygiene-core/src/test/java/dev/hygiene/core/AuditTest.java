@@ -124,4 +124,51 @@ class AuditTest {
         assertEquals(Leftover.UNKNOWN_TASK, heard.get(0).taskType());
         assertTrue(audit.stats().report().startsWith("hygiene 'audit-test' (AUDIT)"), audit.stats().report());
     }
+
+    @Test
+    void leftoverOfANestedTaskIsCountedOnceByThatTask() {
+        Runnable inner = new LeakyHandler(() -> added.set("inner's"));
+        thread.run(audit, () -> {
+            try (TaskScope scope = audit.enter(inner)) {
+                inner.run();
+            }
+        });
+        assertEquals(List.of(new Leftover(Leftover.Kind.ADDED, "java.lang.ThreadLocal", "java.lang.String", false,
+                LeakyHandler.class.getName())), heard, "only the inner task is blamed");
+        assertEquals(1, audit.stats().leftovers());
+        assertEquals(2, audit.stats().tasks());
+        assertEquals(1, audit.stats().tasksWithLeftovers());
+        assertEquals("inner's", thread.call(added::get), "audit changes nothing");
+    }
+
+    @Test
+    void outerAuditStillCountsWhatItsOwnTaskLeftAfterANestedTask() {
+        thread.run(audit, () -> {
+            try (TaskScope scope = audit.enter(new LeakyHandler(() -> { }))) {
+                added.set("inner's");
+            }
+            changed.set("outer's");
+        });
+        assertEquals(2, heard.size(), heard.toString());
+        assertEquals(LeakyHandler.class.getName(), heard.get(0).taskType(), heard.toString());
+        assertEquals("java.lang.String", heard.get(1).valueType(), heard.toString());
+        assertTrue(heard.get(1).taskType().startsWith(AuditTest.class.getName()), heard.toString());
+        assertEquals(2, audit.stats().leftovers());
+    }
+
+    @Test
+    void auditBelowAnEnforcingScopeCountsNoRemovalThatTheEnforcingScopeUndid() {
+        ThreadHygiene enforce = ThreadHygiene.enforcing();
+        thread.run(audit, () -> {
+            try (TaskScope middle = enforce.enter()) {
+                try (TaskScope inner = audit.enter(new LeakyHandler(() -> { }))) {
+                    added.set("inner's");
+                }
+            }
+        });
+        assertEquals(1, heard.size(), "the inner leftover only; the enforcing scope removed it: " + heard);
+        assertEquals(Leftover.Kind.ADDED, heard.get(0).kind());
+        assertEquals(null, thread.call(added::get), "the enforcing scope restored it");
+        assertEquals(1, enforce.stats().leftovers(), "the enforcing scope counts what it undid");
+    }
 }
