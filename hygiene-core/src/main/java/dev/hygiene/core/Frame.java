@@ -118,7 +118,7 @@ final class Frame implements TaskScope {
             closeChanged(h, thread, localsChanged, inheritablesChanged, stateChanged);
         } else {
             pop(w);
-            h.stats.taskClosed(0, 0);
+            h.stats.taskClosed(null, 0, 0);
         }
     }
 
@@ -152,6 +152,7 @@ final class Frame implements TaskScope {
         List<Leftover> found;
         int count;
         int stale;
+        Class<?> task = taskType;
         try {
             settle(h, thread, localsChanged, inheritablesChanged, stateChanged);
         } finally {
@@ -167,7 +168,7 @@ final class Frame implements TaskScope {
         if (!h.enforce && depth > 0) {
             worker.rebaseAuditingFramesBelow(depth);
         }
-        h.closed(thread, found, count, stale);
+        h.closed(thread, task, found, count, stale);
     }
 
     private boolean threadStateChanged(Thread thread) {
@@ -283,7 +284,7 @@ final class Frame implements TaskScope {
     }
 
     private String taskTypeName() {
-        return taskType == null ? Leftover.UNKNOWN_TASK : taskType.getName();
+        return TaskTypes.name(taskType);
     }
 
     private static String typeName(Object value) {

@@ -17,6 +17,9 @@ public interface HygieneStats {
     /** The row of {@link #leftoversByType()} that counts types past {@link #MAX_TYPES}. */
     String OTHER_TYPES = "(other types)";
 
+    /** The row of {@link #leftoversByTask()} that counts task types past {@link #MAX_TYPES}. */
+    String OTHER_TASKS = "(other tasks)";
+
     /**
      * The number of task scopes closed, in {@link Mode#ENFORCE} and {@link Mode#AUDIT}.
      *
@@ -53,6 +56,17 @@ public interface HygieneStats {
      *         {@link Leftover#typeKey()}) to its count
      */
     Map<String, Long> leftoversByType();
+
+    /**
+     * Leftovers counted per task type, most frequent first: which tasks leave things behind. A task
+     * that is a lambda is named after the class that defined it, with the suffix
+     * {@code " (lambda)"}; values that new threads inherited count under
+     * {@value Leftover#THREAD_CREATION}. At most {@value #MAX_TYPES} task types are named; the rest
+     * count under {@value #OTHER_TASKS}.
+     *
+     * @return an unmodifiable copy mapping task type to its count
+     */
+    Map<String, Long> leftoversByTask();
 
     /**
      * A human-readable table of the counters and the leftover types, most frequent first.

@@ -27,18 +27,21 @@ final class Stats implements HygieneStats {
     private final ConcurrentHashMap<String, LongAdder> byType = new ConcurrentHashMap<>();
     /** Named rows reserved or created; never more than {@link #MAX_TYPES}. */
     private final AtomicInteger namedTypes = new AtomicInteger();
+    private final ConcurrentHashMap<String, LongAdder> byTask = new ConcurrentHashMap<>();
+    private final AtomicInteger namedTasks = new AtomicInteger();
 
     Stats(String name, Mode mode) {
         this.name = name;
         this.mode = mode;
     }
 
-    /** Counts one closed task, with what it left and what was expunged while closing it. */
-    void taskClosed(int leftoverCount, int stale) {
+    /** Counts one closed task of type {@code task}, with what it left and what was expunged while closing it. */
+    void taskClosed(Class<?> task, int leftoverCount, int stale) {
         tasks.increment();
         if (leftoverCount > 0) {
             tasksWithLeftovers.increment();
             leftovers.add(leftoverCount);
+            taskRow(task).add(leftoverCount);
         }
         if (stale > 0) {
             staleExpunged.add(stale);
@@ -49,6 +52,7 @@ final class Stats implements HygieneStats {
     void threadCreated(int leftoverCount, int stale) {
         if (leftoverCount > 0) {
             leftovers.add(leftoverCount);
+            row(byTask, namedTasks, Leftover.THREAD_CREATION, OTHER_TASKS).add(leftoverCount);
         }
         if (stale > 0) {
             staleExpunged.add(stale);
@@ -68,14 +72,15 @@ final class Stats implements HygieneStats {
         if (recent != null && recent.local.refersTo(l) && recent.value.refersTo(v)) {
             return recent.count;
         }
-        LongAdder count = row(typeName(l) + " -> " + typeName(v));
+        LongAdder count = row(byType, namedTypes, typeName(l) + " -> " + typeName(v), OTHER_TYPES);
         this.recent[slot] = new Recent(l, v, count);
         return count;
     }
 
     /** Counts one thread-state leftover: {@code property} now holds a value of class {@code value}. */
     void countThreadState(String property, Class<?> value) {
-        row(property + " -> " + typeName(value == null ? NullValue.class : value)).increment();
+        row(byType, namedTypes, property + " -> " + typeName(value == null ? NullValue.class : value), OTHER_TYPES)
+                .increment();
     }
 
     private static String typeName(Class<?> type) {
@@ -111,22 +116,53 @@ final class Stats implements HygieneStats {
         }
     }
 
-    private LongAdder row(String type) {
-        LongAdder row = byType.get(type);
+    /** The row of {@code name} in {@code rows}, or the {@code other} row once {@link #MAX_TYPES} are named. */
+    private static LongAdder row(ConcurrentHashMap<String, LongAdder> rows, AtomicInteger named, String name,
+            String other) {
+        LongAdder row = rows.get(name);
         if (row != null) {
             return row;
         }
-        if (namedTypes.incrementAndGet() > MAX_TYPES) {
-            namedTypes.decrementAndGet();
-            return byType.computeIfAbsent(OTHER_TYPES, k -> new LongAdder());
+        if (named.incrementAndGet() > MAX_TYPES) {
+            named.decrementAndGet();
+            return rows.computeIfAbsent(other, k -> new LongAdder());
         }
         LongAdder created = new LongAdder();
-        row = byType.putIfAbsent(type, created);
+        row = rows.putIfAbsent(name, created);
         if (row != null) {
-            namedTypes.decrementAndGet();
+            named.decrementAndGet();
             return row;
         }
         return created;
+    }
+
+    private static final int RECENT_TASK_SLOTS = 64;
+
+    /** Recently counted task types and their row; racy and weak like {@link #recent}. */
+    private final RecentTask[] recentTasks = new RecentTask[RECENT_TASK_SLOTS];
+
+    private static final class RecentTask {
+        final WeakReference<Class<?>> task;
+        final LongAdder count;
+
+        RecentTask(Class<?> task, LongAdder count) {
+            this.task = new WeakReference<>(task);
+            this.count = count;
+        }
+    }
+
+    private LongAdder taskRow(Class<?> task) {
+        if (task == null) {
+            return row(byTask, namedTasks, Leftover.UNKNOWN_TASK, OTHER_TASKS);
+        }
+        int slot = System.identityHashCode(task) & (RECENT_TASK_SLOTS - 1);
+        RecentTask recent = recentTasks[slot];
+        if (recent != null && recent.task.refersTo(task)) {
+            return recent.count;
+        }
+        LongAdder count = row(byTask, namedTasks, TaskTypes.name(task), OTHER_TASKS);
+        recentTasks[slot] = new RecentTask(task, count);
+        return count;
     }
 
     @Override
@@ -151,8 +187,17 @@ final class Stats implements HygieneStats {
 
     @Override
     public Map<String, Long> leftoversByType() {
-        List<Map.Entry<String, Long>> rows = new ArrayList<>(byType.size());
-        byType.forEach((type, count) -> rows.add(Map.entry(type, count.sum())));
+        return sorted(byType);
+    }
+
+    @Override
+    public Map<String, Long> leftoversByTask() {
+        return sorted(byTask);
+    }
+
+    private static Map<String, Long> sorted(ConcurrentHashMap<String, LongAdder> counts) {
+        List<Map.Entry<String, Long>> rows = new ArrayList<>(counts.size());
+        counts.forEach((type, count) -> rows.add(Map.entry(type, count.sum())));
         rows.sort(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
         Map<String, Long> sorted = new LinkedHashMap<>();
         for (Map.Entry<String, Long> row : rows) {
@@ -167,20 +212,30 @@ final class Stats implements HygieneStats {
         out.append(String.format("hygiene '%s' (%s): %,d tasks, %,d with leftovers, %,d leftovers, "
                         + "%,d stale entries expunged%n",
                 name, mode, tasks(), tasksWithLeftovers(), leftovers(), staleExpunged()));
-        Map<String, Long> rows = leftoversByType();
-        if (rows.isEmpty()) {
+        Map<String, Long> types = leftoversByType();
+        Map<String, Long> byTask = leftoversByTask();
+        if (types.isEmpty() && byTask.isEmpty()) {
             out.append("  no leftovers").append(System.lineSeparator());
             return out.toString();
         }
+        if (!types.isEmpty()) {
+            table(out, types, "ThreadLocal type -> value type");
+        }
+        if (!byTask.isEmpty()) {
+            table(out, byTask, "left by task type");
+        }
+        return out.toString();
+    }
+
+    private static void table(StringBuilder out, Map<String, Long> rows, String heading) {
         int width = 5;
         for (Long count : rows.values()) {
             width = Math.max(width, String.format("%,d", count).length());
         }
-        out.append(String.format("  %" + width + "s  %s%n", "count", "ThreadLocal type -> value type"));
+        out.append(String.format("  %" + width + "s  %s%n", "count", heading));
         for (Map.Entry<String, Long> row : rows.entrySet()) {
             out.append(String.format("  %," + width + "d  %s%n", row.getValue(), row.getKey()));
         }
-        return out.toString();
     }
 
     @Override

@@ -302,8 +302,8 @@ public final class ThreadHygiene {
     }
 
     /** Called by a closing frame that found changes, after it popped. */
-    void closed(Thread worker, List<Leftover> leftovers, int leftoverCount, int staleExpunged) {
-        stats.taskClosed(leftoverCount, staleExpunged);
+    void closed(Thread worker, Class<?> taskType, List<Leftover> leftovers, int leftoverCount, int staleExpunged) {
+        stats.taskClosed(taskType, leftoverCount, staleExpunged);
         if (leftovers != null) {
             notifyListener(worker, List.copyOf(leftovers));
         }

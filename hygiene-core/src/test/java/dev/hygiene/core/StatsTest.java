@@ -82,9 +82,9 @@ class StatsTest {
     @Test
     void reportShowsCountersAndRows() {
         Stats stats = new Stats("http-workers", Mode.ENFORCE);
-        stats.taskClosed(0, 0);
+        stats.taskClosed(Runnable.class, 0, 0);
         stats.counter(InheritableThreadLocal.class, String.class).increment();
-        stats.taskClosed(1, 3);
+        stats.taskClosed(StatsTest.class, 1, 3);
         String report = stats.report();
         assertTrue(report.startsWith("hygiene 'http-workers' (ENFORCE): 2 tasks, 1 with leftovers, 1 leftovers, "
                 + "3 stale entries expunged"), report);
@@ -122,5 +122,36 @@ class StatsTest {
         assertEquals((long) threads * tasksPerThread, hygiene.stats().tasks());
         assertEquals((long) threads * tasksPerThread / 2, hygiene.stats().tasksWithLeftovers());
         assertEquals((long) threads * tasksPerThread / 2, hygiene.stats().leftovers());
+    }
+
+    @Test
+    void countsLeftoversPerTaskTypeNamingLambdasAfterTheirDefiningClass() {
+        Stats stats = new Stats("tasks", Mode.AUDIT);
+        Runnable lambda = () -> { };
+        stats.taskClosed(lambda.getClass(), 2, 0);
+        stats.taskClosed(lambda.getClass(), 1, 0);
+        stats.taskClosed(StatsTest.class, 1, 0);
+        stats.taskClosed(String.class, 0, 0);
+        stats.taskClosed(null, 4, 0);
+        stats.threadCreated(5, 0);
+        assertEquals(Map.of(StatsTest.class.getName() + " (lambda)", 3L, StatsTest.class.getName(), 1L,
+                Leftover.UNKNOWN_TASK, 4L, Leftover.THREAD_CREATION, 5L), stats.leftoversByTask());
+        assertTrue(stats.report().contains("left by task type"), stats.report());
+        assertTrue(stats.report().contains(StatsTest.class.getName() + " (lambda)"), stats.report());
+    }
+
+    @Test
+    void taskTypesPastTheLimitCountUnderOneRow() {
+        Stats stats = new Stats("many-tasks", Mode.AUDIT);
+        List<Class<?>> tasks = new ArrayList<>();
+        for (Class<?> component : List.of(Object.class, int.class, long.class, String.class, byte.class)) {
+            tasks.addAll(arrayTypes(component, 250));
+        }
+        for (Class<?> task : tasks) {
+            stats.taskClosed(task, 1, 0);
+        }
+        Map<String, Long> byTask = stats.leftoversByTask();
+        assertEquals(HygieneStats.MAX_TYPES + 1, byTask.size());
+        assertEquals((long) tasks.size() - HygieneStats.MAX_TYPES, byTask.get(HygieneStats.OTHER_TASKS));
     }
 }
