@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RunnableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,6 +30,16 @@ class HygienicExecutorService extends AbstractExecutorService {
     @Override
     public final void execute(Runnable command) {
         delegate.execute(new HygienicTask(Objects.requireNonNull(command, "command"), hygiene));
+    }
+
+    @Override
+    protected <T> RunnableFuture<T> newTaskFor(Runnable runnable, T value) {
+        return new TaskFuture<>(runnable, value);
+    }
+
+    @Override
+    protected <T> RunnableFuture<T> newTaskFor(Callable<T> callable) {
+        return new TaskFuture<>(callable);
     }
 
     @Override

@@ -19,7 +19,7 @@ class HygienicTask implements Runnable {
 
     @Override
     public final void run() {
-        TaskScope scope = hygiene.enter(task);
+        TaskScope scope = hygiene.enter(TaskFuture.source(task));
         try {
             task.run();
         } finally {

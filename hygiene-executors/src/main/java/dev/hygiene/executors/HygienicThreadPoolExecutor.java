@@ -2,7 +2,9 @@ package dev.hygiene.executors;
 
 import dev.hygiene.core.ThreadHygiene;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.RejectedExecutionHandler;
+import java.util.concurrent.RunnableFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -159,7 +161,7 @@ public class HygienicThreadPoolExecutor extends ThreadPoolExecutor {
      */
     @Override
     protected void beforeExecute(Thread t, Runnable r) {
-        hygiene.beforeTask(r);
+        hygiene.beforeTask(TaskFuture.source(r));
     }
 
     /**
@@ -172,6 +174,33 @@ public class HygienicThreadPoolExecutor extends ThreadPoolExecutor {
     @Override
     protected void afterExecute(Runnable r, Throwable t) {
         hygiene.afterTask();
+    }
+
+    /**
+     * Builds the future of a submitted runnable: a {@code FutureTask} that also remembers the
+     * runnable, so that leftovers are attributed to its type.
+     *
+     * @param runnable the submitted task
+     * @param value the result the future returns
+     * @param <T> the result type
+     * @return the future to run
+     */
+    @Override
+    protected <T> RunnableFuture<T> newTaskFor(Runnable runnable, T value) {
+        return new TaskFuture<>(runnable, value);
+    }
+
+    /**
+     * Builds the future of a submitted callable: a {@code FutureTask} that also remembers the
+     * callable, so that leftovers are attributed to its type.
+     *
+     * @param callable the submitted task
+     * @param <T> the result type
+     * @return the future to run
+     */
+    @Override
+    protected <T> RunnableFuture<T> newTaskFor(Callable<T> callable) {
+        return new TaskFuture<>(callable);
     }
 
     /**
