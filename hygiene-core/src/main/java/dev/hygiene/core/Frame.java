@@ -26,6 +26,16 @@ final class Frame implements TaskScope {
     private int priority;
     private Thread.UncaughtExceptionHandler handler;
 
+    /**
+     * Leftover types first seen in this scope or in scopes nested in it, to log when the outermost
+     * scope has closed: logging runs code that may use thread-locals of its own, which no open
+     * scope should count as its task's leftovers.
+     */
+    private List<FirstOccurrence> firsts;
+
+    /** A leftover type that {@code stats} saw for the first time. */
+    record FirstOccurrence(Stats stats, Leftover leftover) {
+    }
     /** What the closing task left, for the listener; created only when there is one. */
     private List<Leftover> leftovers;
     /** How many leftovers the closing task left. */
@@ -119,6 +129,9 @@ final class Frame implements TaskScope {
         } else {
             pop(w);
             h.stats.taskClosed(null, 0, 0);
+            if (firsts != null) {
+                passOnFirstOccurrences();
+            }
         }
     }
 
@@ -169,6 +182,9 @@ final class Frame implements TaskScope {
             worker.rebaseAuditingFramesBelow(depth);
         }
         h.closed(thread, task, found, count, stale);
+        if (firsts != null) {
+            passOnFirstOccurrences();
+        }
     }
 
     private boolean threadStateChanged(Thread thread) {
@@ -242,7 +258,7 @@ final class Frame implements TaskScope {
 
     private void threadState(String property, Object value) {
         leftoverCount++;
-        hygiene.stats.countThreadState(property, value == null ? null : value.getClass());
+        hygiene.stats.countThreadState(property, value == null ? null : value.getClass(), taskType, this);
         if (hygiene.listener != null) {
             add(new Leftover(Leftover.Kind.THREAD_STATE, property, typeName(value), false, taskTypeName()));
         }
@@ -255,7 +271,7 @@ final class Frame implements TaskScope {
     void leftover(Leftover.Kind kind, ThreadLocal<?> key, Object value, boolean inheritable) {
         leftoverCount++;
         LongAdder row = hygiene.stats.counter(key == null ? null : key.getClass(),
-                value == null ? null : value.getClass());
+                value == null ? null : value.getClass(), kind, inheritable, taskType, this);
         if (row != pendingRow) {
             flushPendingRow();
             pendingRow = row;
@@ -274,6 +290,33 @@ final class Frame implements TaskScope {
             pendingCount = 0;
         }
         pendingRow = null;
+    }
+
+    void firstOccurrence(Leftover first) {
+        firstOccurrence(new FirstOccurrence(hygiene.stats, first));
+    }
+
+    private void firstOccurrence(FirstOccurrence first) {
+        if (firsts == null) {
+            firsts = new ArrayList<>(2);
+        }
+        firsts.add(first);
+    }
+
+    /** After popping: hands what this scope saw first to the scope below, or logs it from the outermost. */
+    private void passOnFirstOccurrences() {
+        List<FirstOccurrence> first = firsts;
+        firsts = null;
+        if (depth > 0) {
+            Frame below = worker.frame(depth - 1);
+            for (FirstOccurrence f : first) {
+                below.firstOccurrence(f);
+            }
+        } else {
+            for (FirstOccurrence f : first) {
+                f.stats().logFirstOccurrence(f.leftover());
+            }
+        }
     }
 
     private void add(Leftover leftover) {

@@ -36,7 +36,8 @@ final class Inheritance {
             if (key == null) {
                 stale++;
             }
-            hygiene.stats.counter(key == null ? null : key.getClass(), value == null ? null : value.getClass())
+            hygiene.stats.counter(key == null ? null : key.getClass(), value == null ? null : value.getClass(),
+                    key == null ? Leftover.Kind.STALE : Leftover.Kind.ADDED, true, Leftover.THREAD_CREATION, null)
                     .increment();
             if (found != null) {
                 found.add(new Leftover(key == null ? Leftover.Kind.STALE : Leftover.Kind.ADDED,

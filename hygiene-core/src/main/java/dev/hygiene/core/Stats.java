@@ -30,9 +30,12 @@ final class Stats implements HygieneStats {
     private final ConcurrentHashMap<String, LongAdder> byTask = new ConcurrentHashMap<>();
     private final AtomicInteger namedTasks = new AtomicInteger();
 
+    private final LeftoverLog log;
+
     Stats(String name, Mode mode) {
         this.name = name;
         this.mode = mode;
+        this.log = new LeftoverLog(name, mode);
     }
 
     /** Counts one closed task of type {@code task}, with what it left and what was expunged while closing it. */
@@ -65,6 +68,17 @@ final class Stats implements HygieneStats {
      * identity hashes and two weak-reference checks; a miss builds the row's name and looks it up.
      */
     LongAdder counter(Class<?> local, Class<?> value) {
+        return counter(local, value, Leftover.Kind.ADDED, false, null, null);
+    }
+
+    /**
+     * {@link #counter(Class, Class)} for a leftover of {@code kind} left by {@code task} (a class, a
+     * name, or null); these only serve to log a type seen for the first time. A closing
+     * {@code frame} gets that first occurrence to log once the thread is settled, since logging
+     * runs code that may use thread-locals of its own; without a frame it is logged at once.
+     */
+    LongAdder counter(Class<?> local, Class<?> value, Leftover.Kind kind, boolean inheritable, Object task,
+            Frame frame) {
         Class<?> l = local == null ? Collected.class : local;
         Class<?> v = value == null ? NullValue.class : value;
         int slot = (System.identityHashCode(l) * 31 + System.identityHashCode(v)) & (RECENT_SLOTS - 1);
@@ -72,17 +86,44 @@ final class Stats implements HygieneStats {
         if (recent != null && recent.local.refersTo(l) && recent.value.refersTo(v)) {
             return recent.count;
         }
-        LongAdder count = row(byType, namedTypes, typeName(l) + " -> " + typeName(v), OTHER_TYPES);
+        LongAdder created = new LongAdder();
+        LongAdder count = row(byType, namedTypes, typeName(l) + " -> " + typeName(v), OTHER_TYPES, created);
+        if (count == created) {
+            Leftover first = new Leftover(kind, typeName(l), value == null ? null : value.getName(), inheritable,
+                    taskName(task));
+            if (frame != null) {
+                frame.firstOccurrence(first);
+            } else {
+                logFirstOccurrence(first);
+            }
+        }
         this.recent[slot] = new Recent(l, v, count);
         return count;
     }
 
-    /** Counts one thread-state leftover: {@code property} now holds a value of class {@code value}. */
-    void countThreadState(String property, Class<?> value) {
-        row(byType, namedTypes, property + " -> " + typeName(value == null ? NullValue.class : value), OTHER_TYPES)
-                .increment();
+    /** Logs a leftover type seen for the first time, on the thread that left it. */
+    void logFirstOccurrence(Leftover first) {
+        log.firstOccurrence(first, Thread.currentThread().getName());
     }
 
+    private static String taskName(Object task) {
+        return task instanceof Class ? TaskTypes.name((Class<?>) task)
+                : task == null ? Leftover.UNKNOWN_TASK : task.toString();
+    }
+    /**
+     * Counts one thread-state leftover: {@code property} now holds a value of class {@code value};
+     * left by {@code task}, for the log.
+     */
+    void countThreadState(String property, Class<?> value, Class<?> task, Frame frame) {
+        LongAdder created = new LongAdder();
+        LongAdder count = row(byType, namedTypes, property + " -> " + typeName(value == null ? NullValue.class : value),
+                OTHER_TYPES, created);
+        count.increment();
+        if (count == created) {
+            frame.firstOccurrence(new Leftover(Leftover.Kind.THREAD_STATE, property,
+                    value == null ? null : value.getName(), false, TaskTypes.name(task)));
+        }
+    }
     private static String typeName(Class<?> type) {
         return type == Collected.class ? Leftover.COLLECTED : type == NullValue.class ? "null" : type.getName();
     }
@@ -119,6 +160,12 @@ final class Stats implements HygieneStats {
     /** The row of {@code name} in {@code rows}, or the {@code other} row once {@link #MAX_TYPES} are named. */
     private static LongAdder row(ConcurrentHashMap<String, LongAdder> rows, AtomicInteger named, String name,
             String other) {
+        return row(rows, named, name, other, new LongAdder());
+    }
+
+    /** {@link #row} that uses {@code created} if it makes the row, so the caller can tell it was new. */
+    private static LongAdder row(ConcurrentHashMap<String, LongAdder> rows, AtomicInteger named, String name,
+            String other, LongAdder created) {
         LongAdder row = rows.get(name);
         if (row != null) {
             return row;
@@ -127,7 +174,6 @@ final class Stats implements HygieneStats {
             named.decrementAndGet();
             return rows.computeIfAbsent(other, k -> new LongAdder());
         }
-        LongAdder created = new LongAdder();
         row = rows.putIfAbsent(name, created);
         if (row != null) {
             named.decrementAndGet();

@@ -104,6 +104,10 @@ final class Worker {
         }
     }
 
+    Frame frame(int depth) {
+        return frames[depth];
+    }
+
     /** Opens the next frame for {@code hygiene}; the caller captures the snapshot. */
     Frame push(ThreadHygiene hygiene, Class<?> taskType, boolean hooked) {
         int d = depth;

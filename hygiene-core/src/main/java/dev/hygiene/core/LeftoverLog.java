@@ -1,0 +1,84 @@
+package dev.hygiene.core;
+
+import java.util.Locale;
+
+/**
+ * Tells the operator about leftovers through {@code System.Logger}, never once per task: the first
+ * occurrence of each leftover type (a new row of the stats) is logged at WARNING with a sentence
+ * that says which task left which {@code ThreadLocal} holding what, and the two fixes. At most
+ * {@link #PER_MINUTE} of those a minute per hygiene; the ones past that are counted and the count is
+ * logged with the next line that may be logged. A cold path: it runs only when a stats row is made.
+ */
+final class LeftoverLog {
+
+    static final String LOGGER_NAME = "dev.hygiene";
+    static final int PER_MINUTE = 10;
+    private static final long MINUTE_NANOS = 60_000_000_000L;
+    private static final System.Logger LOG = System.getLogger(LOGGER_NAME);
+
+    private final String hygiene;
+    private final Mode mode;
+    private long windowStart = System.nanoTime();
+    private int loggedInWindow;
+    private int suppressed;
+
+    LeftoverLog(String hygiene, Mode mode) {
+        this.hygiene = hygiene;
+        this.mode = mode;
+    }
+
+    /** A leftover of a type never seen before by this hygiene. */
+    void firstOccurrence(Leftover leftover, String worker) {
+        if (!LOG.isLoggable(System.Logger.Level.WARNING)) {
+            return;
+        }
+        int skipped;
+        synchronized (this) {
+            long now = System.nanoTime();
+            if (now - windowStart >= MINUTE_NANOS) {
+                windowStart = now;
+                loggedInWindow = 0;
+            }
+            if (loggedInWindow >= PER_MINUTE) {
+                suppressed++;
+                return;
+            }
+            loggedInWindow++;
+            skipped = suppressed;
+            suppressed = 0;
+        }
+        LOG.log(System.Logger.Level.WARNING, message(leftover, worker, skipped));
+    }
+
+    String message(Leftover leftover, String worker, int skipped) {
+        String what = leftover.kind() == Leftover.Kind.THREAD_STATE
+                ? "changed " + leftover.localType() + " to a " + leftover.valueType()
+                : describe(leftover);
+        String outcome = mode == Mode.ENFORCE ? "hygiene undid it" : "it stays, and the next task on that thread sees it";
+        String fix = leftover.kind() == Leftover.Kind.THREAD_STATE
+                ? "set it back in a finally block where the task changes it"
+                : "call remove() in a finally block where the task sets it, or, if it is a per-thread cache "
+                        + "meant to stay, retain it: HygienePolicy.builder().retainTypes(\""
+                        + (leftover.valueType() != null ? leftover.valueType() : leftover.localType()) + "\")";
+        String earlier = skipped == 0 ? "" : String.format(Locale.ROOT,
+                " (%d more new leftover type(s) were not logged in the last minute; see stats().report())", skipped);
+        return String.format(Locale.ROOT, "hygiene '%s' (%s): task %s %s on thread %s; %s. To fix it: %s. "
+                + "Further leftovers of this type are only counted.%s",
+                hygiene, mode, leftover.taskType(), what, worker, outcome, fix, earlier);
+    }
+
+    private static String describe(Leftover leftover) {
+        String local = (leftover.inheritable() ? "inheritable " : "") + leftover.localType();
+        String value = leftover.valueType() == null ? "null" : "a " + leftover.valueType();
+        switch (leftover.kind()) {
+            case CHANGED:
+                return "replaced the value of a " + local + " with " + value;
+            case REMOVED:
+                return "removed a " + local + " entry (now " + value + ") that was there before it";
+            case STALE:
+                return "left a stale entry (its ThreadLocal was garbage collected) holding " + value;
+            default:
+                return "left a " + local + " holding " + value;
+        }
+    }
+}

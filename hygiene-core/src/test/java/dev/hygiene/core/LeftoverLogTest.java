@@ -1,0 +1,139 @@
+package dev.hygiene.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The log tells the operator about each new kind of leftover once, in a sentence that names the
+ * task, the ThreadLocal and the value and says how to fix it; it never writes a line per task.
+ */
+class LeftoverLogTest {
+
+    /** A named leaking task. */
+    static final class LeakyHandler implements Runnable {
+        final ThreadLocal<Object> local;
+        final Object value;
+
+        LeakyHandler(ThreadLocal<Object> local, Object value) {
+            this.local = local;
+            this.value = value;
+        }
+
+        @Override
+        public void run() {
+            local.set(value);
+        }
+    }
+
+    /** A value type of our own, so that the message can be checked for it. */
+    static final class Session {
+    }
+
+    private final List<LogRecord> records = new ArrayList<>();
+    private final Logger logger = Logger.getLogger(LeftoverLog.LOGGER_NAME);
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            synchronized (records) {
+                records.add(record);
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+    private ReusedThread thread;
+
+    @BeforeEach
+    void start() {
+        logger.addHandler(capture);
+        logger.setUseParentHandlers(false);
+        thread = new ReusedThread("logged");
+    }
+
+    @AfterEach
+    void stop() {
+        thread.close();
+        logger.removeHandler(capture);
+        logger.setUseParentHandlers(true);
+    }
+
+    private List<String> messages() {
+        List<String> out = new ArrayList<>();
+        synchronized (records) {
+            for (LogRecord record : records) {
+                assertEquals(Level.WARNING, record.getLevel());
+                out.add(record.getMessage());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void firstLeftoverOfATypeIsLoggedOnceWithTheFix() {
+        ThreadHygiene audit = ThreadHygiene.of(HygienePolicy.builder().mode(Mode.AUDIT).name("log-audit").build());
+        ThreadLocal<Object> session = new ThreadLocal<>();
+        for (int i = 0; i < 20; i++) {
+            thread.run(audit, new LeakyHandler(session, new Session()));
+        }
+        assertEquals(20, audit.stats().leftovers(), "every leftover is counted");
+        List<String> messages = messages();
+        assertEquals(1, messages.size(), messages.toString());
+        String message = messages.get(0);
+        assertTrue(message.contains("hygiene 'log-audit' (AUDIT)"), message);
+        assertTrue(message.contains("task " + LeakyHandler.class.getName() + " left a java.lang.ThreadLocal holding a "
+                + Session.class.getName()), message);
+        assertTrue(message.contains("on thread logged"), message);
+        assertTrue(message.contains("the next task on that thread sees it"), message);
+        assertTrue(message.contains("remove() in a finally block"), message);
+        assertTrue(message.contains("retainTypes(\"" + Session.class.getName() + "\")"), message);
+    }
+
+    @Test
+    void enforceSaysTheLeftoverWasUndone() {
+        ThreadHygiene enforce = ThreadHygiene.of(HygienePolicy.builder().name("log-enforce").build());
+        thread.run(enforce, new LeakyHandler(new ThreadLocal<>(), new Session()));
+        List<String> messages = messages();
+        assertEquals(1, messages.size(), messages.toString());
+        assertTrue(messages.get(0).contains("hygiene undid it"), messages.get(0));
+    }
+
+    @Test
+    void newTypesPastTheLimitInAMinuteAreNotLogged() {
+        ThreadHygiene audit = ThreadHygiene.of(HygienePolicy.builder().mode(Mode.AUDIT).name("log-limit").build());
+        List<Class<?>> valueTypes = List.of(Session.class, String.class, Integer.class, Long.class, Short.class,
+                Byte.class, Double.class, Float.class, Character.class, Boolean.class, StringBuilder.class,
+                Object.class, int[].class, long[].class, byte[].class);
+        for (Class<?> type : valueTypes) {
+            Object value = java.lang.reflect.Array.newInstance(type, 0);
+            thread.run(audit, new LeakyHandler(new ThreadLocal<>(), value));
+        }
+        assertEquals(valueTypes.size(), audit.stats().leftoversByType().size(), audit.stats().report());
+        assertEquals(LeftoverLog.PER_MINUTE, messages().size(), messages().toString());
+    }
+
+    @Test
+    void messageOfALaterLineCountsTheTypesThatWereNotLogged() {
+        LeftoverLog log = new LeftoverLog("later", Mode.AUDIT);
+        String message = log.message(new Leftover(Leftover.Kind.CHANGED, "java.lang.ThreadLocal", "java.lang.String",
+                false, "com.acme.Task"), "worker-1", 7);
+        assertTrue(message.contains("task com.acme.Task replaced the value of a java.lang.ThreadLocal with a "
+                + "java.lang.String on thread worker-1"), message);
+        assertTrue(message.contains("7 more new leftover type(s) were not logged"), message);
+    }
+}
