@@ -115,16 +115,18 @@ final class Stats implements HygieneStats {
      * left by {@code task}, for the log.
      */
     void countThreadState(String property, Class<?> value, Class<?> task, Frame frame) {
-        LongAdder created = new LongAdder();
-        LongAdder count = row(byType, namedTypes, property + " -> " + typeName(value == null ? NullValue.class : value),
-                OTHER_TYPES, created);
-        count.increment();
-        if (count == created) {
-            frame.firstOccurrence(new Leftover(Leftover.Kind.THREAD_STATE, property,
-                    value == null ? null : value.getName(), false, TaskTypes.name(task)));
+        String type = property + " -> " + typeName(value == null ? NullValue.class : value);
+        LongAdder count = byType.get(type);
+        if (count == null) {
+            LongAdder created = new LongAdder();
+            count = row(byType, namedTypes, type, OTHER_TYPES, created);
+            if (count == created) {
+                frame.firstOccurrence(new Leftover(Leftover.Kind.THREAD_STATE, property,
+                        value == null ? null : value.getName(), false, TaskTypes.name(task)));
+            }
         }
-    }
-    private static String typeName(Class<?> type) {
+        count.increment();
+    }    private static String typeName(Class<?> type) {
         return type == Collected.class ? Leftover.COLLECTED : type == NullValue.class ? "null" : type.getName();
     }
 
