@@ -1,7 +1,9 @@
 package dev.hygiene.executors;
 
 import dev.hygiene.core.ThreadHygiene;
+import java.util.concurrent.Callable;
 import java.util.concurrent.RejectedExecutionHandler;
+import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 
@@ -97,7 +99,7 @@ public class HygienicScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
      */
     @Override
     protected void beforeExecute(Thread t, Runnable r) {
-        hygiene.beforeTask(r);
+        hygiene.beforeTask(TaskFuture.source(r));
     }
 
     /**
@@ -109,6 +111,36 @@ public class HygienicScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
     @Override
     protected void afterExecute(Runnable r, Throwable t) {
         hygiene.afterTask();
+    }
+
+    /**
+     * Returns the JDK's task together with {@code runnable}, so that what a run leaves behind is
+     * attributed to {@code runnable}'s type. The returned task behaves as {@code task} does; a
+     * subclass that decorates tasks itself calls this first and decorates its result.
+     *
+     * @param runnable the submitted task
+     * @param task the task the pool built to run it
+     * @param <V> the type of the task's result
+     * @return the task to queue and run
+     */
+    @Override
+    protected <V> RunnableScheduledFuture<V> decorateTask(Runnable runnable, RunnableScheduledFuture<V> task) {
+        return new ScheduledTask<>(task, runnable, this);
+    }
+
+    /**
+     * Returns the JDK's task together with {@code callable}, so that what a run leaves behind is
+     * attributed to {@code callable}'s type. The returned task behaves as {@code task} does; a
+     * subclass that decorates tasks itself calls this first and decorates its result.
+     *
+     * @param callable the submitted task
+     * @param task the task the pool built to run it
+     * @param <V> the type of the task's result
+     * @return the task to queue and run
+     */
+    @Override
+    protected <V> RunnableScheduledFuture<V> decorateTask(Callable<V> callable, RunnableScheduledFuture<V> task) {
+        return new ScheduledTask<>(task, callable, this);
     }
 
     /**

@@ -23,8 +23,14 @@ final class TaskFuture<V> extends FutureTask<V> {
         this.task = task;
     }
 
-    /** The caller's task behind {@code runnable}: the submitted one for a {@code TaskFuture}. */
+    /**
+     * The caller's task behind {@code runnable}: the submitted one for a {@code TaskFuture} or a
+     * {@link ScheduledTask}, {@code runnable} itself otherwise.
+     */
     static Object source(Runnable runnable) {
-        return runnable instanceof TaskFuture ? ((TaskFuture<?>) runnable).task : runnable;
+        if (runnable instanceof TaskFuture) {
+            return ((TaskFuture<?>) runnable).task;
+        }
+        return runnable instanceof ScheduledTask ? ((ScheduledTask<?>) runnable).task() : runnable;
     }
 }

@@ -2,6 +2,8 @@ package dev.hygiene.executors;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hygiene.core.ThreadHygiene;
 import java.time.Duration;
@@ -9,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -57,5 +61,37 @@ class AttributionTest {
         ThreadHygiene hygiene = ThreadHygiene.auditing();
         assertEquals(Map.of(LAMBDA, 2L, LeakyJob.class.getName(), 2L),
                 afterLeaks(HygienicExecutors.wrap(Executors.newSingleThreadExecutor(), hygiene), hygiene));
+    }
+
+    @Test
+    void scheduledPoolBlamesTheScheduledTaskNotTheJdksScheduledFutureTask() throws Exception {
+        ThreadHygiene hygiene = ThreadHygiene.auditing();
+        ScheduledExecutorService pool = HygienicExecutors.newSingleThreadScheduledExecutor(hygiene);
+        try {
+            pool.schedule(new LeakyJob(), 1, TimeUnit.MILLISECONDS).get();
+            pool.schedule(() -> USER.set("carol"), 1, TimeUnit.MILLISECONDS).get();
+            pool.submit(new LeakyJob()).get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> hygiene.stats().tasks() == 3);
+            assertEquals(Map.of(LAMBDA, 1L, LeakyJob.class.getName(), 2L), hygiene.stats().leftoversByTask());
+        } finally {
+            pool.shutdown();
+            pool.awaitTermination(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aPlainScheduledPoolsHookSeesOnlyTheJdksTaskType() throws Exception {
+        Runnable[] seen = new Runnable[1];
+        ScheduledThreadPoolExecutor plain = new ScheduledThreadPoolExecutor(1) {
+            @Override
+            protected void beforeExecute(Thread t, Runnable r) {
+                seen[0] = r;
+            }
+        };
+        plain.submit(new LeakyJob()).get();
+        plain.shutdown();
+        assertTrue(plain.awaitTermination(30, TimeUnit.SECONDS));
+        assertNotEquals(LeakyJob.class, seen[0].getClass(), "without unwrapping, leftovers would be blamed on "
+                + seen[0].getClass().getName());
     }
 }

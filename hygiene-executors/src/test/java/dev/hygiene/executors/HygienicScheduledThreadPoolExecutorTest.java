@@ -1,5 +1,6 @@
 package dev.hygiene.executors;
 
+import static java.util.concurrent.TimeUnit.HOURS;
 import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -29,6 +31,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -368,6 +372,54 @@ class HygienicScheduledThreadPoolExecutorTest {
     void aDelayedTaskRunsAfterItsDelayAndIsRestored() throws Exception {
         assertEquals("alice", delayedTaskLeaksThenProbe(plainPool()), "control: the plain pool leaks");
         assertNull(delayedTaskLeaksThenProbe(hygienicPool()));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // The scheduled task that carries the caller's task behaves as the JDK's
+
+    private static List<Integer> orderOfTasksDueTogether(ScheduledThreadPoolExecutor pool) throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        pool.execute(() -> awaitQuietly(gate));
+        List<Integer> order = Collections.synchronizedList(new ArrayList<>());
+        for (int i = 0; i < 50; i++) {
+            int n = i;
+            pool.execute(() -> order.add(n));
+        }
+        gate.countDown();
+        get(pool.submit(() -> { }));
+        return order;
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void tasksDueAtTheSameTimeRunInSubmissionOrderAsOnAPlainPool() throws Exception {
+        List<Integer> plain = orderOfTasksDueTogether(plainPool());
+        assertEquals(plain, orderOfTasksDueTogether(hygienicPool()));
+        assertEquals(IntStream.range(0, 50).boxed().collect(Collectors.toList()), plain, "control");
+    }
+
+    private static int queuedAfterCancel(ScheduledThreadPoolExecutor pool) {
+        pool.setRemoveOnCancelPolicy(true);
+        ScheduledFuture<?> later = pool.schedule(() -> { }, 1, HOURS);
+        assertEquals(1, pool.getQueue().size());
+        assertTrue(later.cancel(false));
+        assertTrue(later.isCancelled());
+        assertTrue(later.isDone());
+        assertThrows(CancellationException.class, later::get);
+        return pool.getQueue().size();
+    }
+
+    @Test
+    void aCancelledTaskLeavesTheQueueUnderTheRemoveOnCancelPolicyAsOnAPlainPool() {
+        assertEquals(0, queuedAfterCancel(plainPool()), "control");
+        assertEquals(0, queuedAfterCancel(hygienicPool()));
     }
 
     // ---------------------------------------------------------------------------------------------
