@@ -58,8 +58,7 @@ final class LeftoverLog {
         String fix = leftover.kind() == Leftover.Kind.THREAD_STATE
                 ? "set it back in a finally block where the task changes it"
                 : "call remove() in a finally block where the task sets it, or, if it is a per-thread cache "
-                        + "meant to stay, retain it: HygienePolicy.builder().retainTypes(\""
-                        + (leftover.valueType() != null ? leftover.valueType() : leftover.localType()) + "\")";
+                        + "meant to stay, retain it: " + retainHint(leftover);
         String earlier = skipped == 0 ? "" : String.format(Locale.ROOT,
                 " (%d more new leftover type(s) were not logged in the last minute; see stats().report())", skipped);
         return String.format(Locale.ROOT, "hygiene '%s' (%s): task %s %s on thread %s; %s. To fix it: %s. "
@@ -67,18 +66,38 @@ final class LeftoverLog {
                 hygiene, mode, leftover.taskType(), what, worker, outcome, fix, earlier);
     }
 
+    /**
+     * The narrowest retain rule the leftover's names allow: a prefix of the JDK's own classes
+     * ({@code java.lang.ThreadLocal}, {@code java.lang.String}) would retain far more than the
+     * one cache, so for those the advice is to retain the {@code ThreadLocal} itself.
+     */
+    private static String retainHint(Leftover leftover) {
+        if (!leftover.localType().startsWith("java.")) {
+            return "HygienePolicy.builder().retainTypes(\"" + leftover.localType() + "\")";
+        }
+        String value = leftover.valueType();
+        if (value != null && !value.startsWith("java.") && !value.startsWith("[")) {
+            return "HygienePolicy.builder().retainTypes(\"" + value + "\")";
+        }
+        return "HygienePolicy.builder().retain(thatThreadLocal)";
+    }
+
     private static String describe(Leftover leftover) {
         String local = (leftover.inheritable() ? "inheritable " : "") + leftover.localType();
         String value = leftover.valueType() == null ? "null" : "a " + leftover.valueType();
         switch (leftover.kind()) {
             case CHANGED:
-                return "replaced the value of a " + local + " with " + value;
+                return "replaced the value of " + article(local) + local + " with " + value;
             case REMOVED:
-                return "removed a " + local + " entry (now " + value + ") that was there before it";
+                return "removed " + article(local) + local + " entry (now " + value + ") that was there before it";
             case STALE:
                 return "left a stale entry (its ThreadLocal was garbage collected) holding " + value;
             default:
-                return "left a " + local + " holding " + value;
+                return "left " + article(local) + local + " holding " + value;
         }
+    }
+
+    private static String article(String noun) {
+        return noun.startsWith("inheritable") ? "an " : "a ";
     }
 }

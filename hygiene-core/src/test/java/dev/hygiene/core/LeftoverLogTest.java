@@ -1,6 +1,7 @@
 package dev.hygiene.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -135,5 +136,24 @@ class LeftoverLogTest {
         assertTrue(message.contains("task com.acme.Task replaced the value of a java.lang.ThreadLocal with a "
                 + "java.lang.String on thread worker-1"), message);
         assertTrue(message.contains("7 more new leftover type(s) were not logged"), message);
+    }
+
+    private static String advice(String localType, String valueType, boolean inheritable) {
+        return new LeftoverLog("advice", Mode.ENFORCE).message(
+                new Leftover(Leftover.Kind.ADDED, localType, valueType, inheritable, "com.acme.Task"), "w", 0);
+    }
+
+    @Test
+    void retainAdviceNamesTheNarrowestTypeAndNeverAJdkPrefixThatWouldRetainEverything() {
+        assertTrue(advice("com.acme.TenantLocal", "java.lang.String", false)
+                .contains("retainTypes(\"com.acme.TenantLocal\")"), "the ThreadLocal's own subclass");
+        assertTrue(advice("java.lang.ThreadLocal", "com.acme.Buffer", false)
+                .contains("retainTypes(\"com.acme.Buffer\")"), "the value's class");
+        String jdkOnly = advice("java.lang.ThreadLocal$SuppliedThreadLocal", "java.lang.String", false);
+        assertFalse(jdkOnly.contains("retainTypes"), jdkOnly);
+        assertTrue(jdkOnly.contains("retain(thatThreadLocal)"), jdkOnly);
+        assertTrue(advice("java.lang.ThreadLocal", "[B", false).contains("retain(thatThreadLocal)"), "an array");
+        assertTrue(advice("java.lang.InheritableThreadLocal", null, true)
+                .contains("left an inheritable java.lang.InheritableThreadLocal holding null"), "article and null");
     }
 }
