@@ -31,6 +31,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *     harness and the call, to subtract from the others.
  * <li>{@link #modified}: the task adds 4 entries and overwrites 2 existing ones; close puts the map
  *     back (the in-place restore) and counts 6 leftovers.
+ * <li>{@link #modifiedAudit}: the same task in AUDIT mode, which counts the 6 leftovers and leaves
+ *     them; the cycle then undoes them by hand after the scope, as {@link #handWrittenRemove} does,
+ *     so that every cycle meets the same map. It ends where {@link #modified} ends, having done the
+ *     same task, so the two compare whole cycles: AUDIT must cost no more than ENFORCE (issue 4),
+ *     although it also pays for the hand-written undo.
  * <li>{@link #handWrittenRemove}: the peer of {@link #modified}. The same 4 adds and 2 overwrites,
  *     without hygiene, undone by hand in {@code finally}: {@code remove()} of the 4 added and
  *     {@code set} of the 2 old values. This is what a careful developer writes, and what hygiene has
@@ -125,6 +130,18 @@ public class SnapshotCycleBenchmark {
             }
         }
 
+        /** What a careful task writes in {@code finally}: remove what it added, put back what it replaced. */
+        void undo(Object old0, Object old1) {
+            ThreadLocal<Object>[] added = this.added;
+            for (int i = 0; i < added.length; i++) {
+                added[i].remove();
+            }
+            if (overwrite) {
+                existing[0].set(old0);
+                existing[1].set(old1);
+            }
+        }
+
         @TearDown(Level.Trial)
         public void check() {
             if (Thread.currentThread() != thread) {
@@ -192,6 +209,18 @@ public class SnapshotCycleBenchmark {
     }
 
     @Benchmark
+    public void modifiedAudit(PooledThread w) {
+        boolean overwrite = w.overwrite;
+        ThreadLocal<Object>[] existing = w.existing;
+        Object old0 = overwrite ? existing[0].get() : null;
+        Object old1 = overwrite ? existing[1].get() : null;
+        try (TaskScope scope = w.auditing.enter(w.task)) {
+            w.touch();
+        }
+        w.undo(old0, old1);
+    }
+
+    @Benchmark
     public void handWrittenRemove(PooledThread w) {
         // Save what the task will overwrite, as a hand-written cleanup must.
         boolean overwrite = w.overwrite;
@@ -201,14 +230,7 @@ public class SnapshotCycleBenchmark {
         try {
             w.touch();
         } finally {
-            ThreadLocal<Object>[] added = w.added;
-            for (int i = 0; i < added.length; i++) {
-                added[i].remove();
-            }
-            if (overwrite) {
-                existing[0].set(old0);
-                existing[1].set(old1);
-            }
+            w.undo(old0, old1);
         }
     }
 }
