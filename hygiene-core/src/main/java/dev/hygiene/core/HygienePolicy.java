@@ -43,6 +43,7 @@ public final class HygienePolicy {
     private final boolean inheritable;
     private final boolean restoreThreadState;
     private final LeftoverListener listener;
+    private final boolean jmx;
 
     private HygienePolicy(Builder b) {
         this.mode = b.mode == null ? Mode.ENFORCE : b.mode;
@@ -52,11 +53,12 @@ public final class HygienePolicy {
         this.inheritable = b.inheritable == null || b.inheritable;
         this.restoreThreadState = b.restoreThreadState == null || b.restoreThreadState;
         this.listener = b.listener;
+        this.jmx = b.jmx == null ? b.name != null : b.jmx;
     }
 
     /**
      * Starts a policy. A policy built without further settings enforces, covers both maps and the
-     * thread state, retains only the JDK's own thread-locals and has no listener.
+     * thread state, retains only the JDK's own thread-locals, has no listener and registers no MBean.
      *
      * @return a new builder
      */
@@ -119,6 +121,17 @@ public final class HygienePolicy {
         return listener;
     }
 
+    /**
+     * Whether a {@link ThreadHygiene} built with this policy registers its {@link ThreadHygieneMXBean}
+     * as {@code dev.hygiene:type=ThreadHygiene,name=<name>}.
+     *
+     * @return what the builder said with {@link Builder#jmx(boolean)}; without that, true exactly
+     *         when the builder set a {@linkplain Builder#name(String) name}
+     */
+    public boolean jmx() {
+        return jmx;
+    }
+
     List<WeakReference<ThreadLocal<?>>> retainedLocals() {
         return retained;
     }
@@ -132,7 +145,8 @@ public final class HygienePolicy {
     public String toString() {
         return "HygienePolicy[name=" + name + ", mode=" + mode + ", retained=" + retained.size()
                 + " locals, retainTypes=" + Arrays.toString(retainedTypes) + ", inheritable=" + inheritable
-                + ", restoreThreadState=" + restoreThreadState + ", listener=" + (listener != null) + "]";
+                + ", restoreThreadState=" + restoreThreadState + ", listener=" + (listener != null)
+                + ", jmx=" + jmx + "]";
     }
 
     /**
@@ -148,6 +162,7 @@ public final class HygienePolicy {
         private Boolean inheritable;
         private Boolean restoreThreadState;
         private LeftoverListener listener;
+        private Boolean jmx;
 
         private Builder() {
         }
@@ -170,7 +185,8 @@ public final class HygienePolicy {
         }
 
         /**
-         * Sets the name shown in reports, JMX and JFR.
+         * Sets the name shown in reports, JMX and JFR. A named policy registers its hygiene's MBean
+         * unless {@link #jmx(boolean) jmx(false)} says otherwise.
          *
          * @param name a non-blank name, such as the pool's
          * @return this builder
@@ -280,6 +296,34 @@ public final class HygienePolicy {
                 throw new IllegalStateException("onLeftovers was already set to " + this.listener);
             }
             this.listener = listener;
+            return this;
+        }
+
+        /**
+         * Whether a {@link ThreadHygiene} built with this policy registers a
+         * {@link ThreadHygieneMXBean} in the platform MBean server, under the name
+         * {@code dev.hygiene:type=ThreadHygiene,name=<name>}. By default it does when a
+         * {@linkplain #name(String) name} was set and does not otherwise; {@code jmx(true)} without a
+         * name registers under {@value HygienePolicy#DEFAULT_NAME}.
+         *
+         * <p>Registration never makes building a hygiene fail. When the name is taken, by another
+         * hygiene of the same name, the first free of {@code <name>-2}, {@code <name>-3}, ... is used;
+         * a name with a character that an {@code ObjectName} value cannot hold as is ({@code , = : " * ?}
+         * or a line break) is quoted, as {@code javax.management.ObjectName.quote} does. When JMX
+         * cannot be used, for instance in a JVM without the {@code java.management} module, the
+         * hygiene works without its MBean and the cause is logged once, at WARNING, to the
+         * {@code System.Logger} {@code dev.hygiene}. The MBean is unregistered once the hygiene has
+         * been garbage collected.
+         *
+         * @param register false never to register, true to register even without a name
+         * @return this builder
+         * @throws IllegalStateException if this setting was already made
+         */
+        public Builder jmx(boolean register) {
+            if (this.jmx != null) {
+                throw new IllegalStateException("jmx was already set to " + this.jmx);
+            }
+            this.jmx = register;
             return this;
         }
 

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -48,6 +49,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * }
  * }</pre>
  *
+ * <p>A hygiene whose policy has a {@linkplain HygienePolicy.Builder#name(String) name} (and
+ * {@link #defaults()}, named {@code default}) registers its counters in the platform MBean server as
+ * {@code dev.hygiene:type=ThreadHygiene,name=<name>}, a {@link ThreadHygieneMXBean}, for jconsole,
+ * VisualVM and other JMX clients; {@link HygienePolicy.Builder#jmx(boolean)} turns that off or on.
+ * Registration never makes building a hygiene fail, and the MBean is unregistered once the hygiene
+ * has been garbage collected.
+ *
  * <p>Hygiene reads private fields of {@code java.lang.Thread} and {@code ThreadLocal}; the JVM must
  * open {@code java.lang} to it (see {@link #isSupported()}). Instances are thread-safe and meant to
  * be shared by all the workers of a pool.
@@ -56,6 +64,11 @@ public final class ThreadHygiene {
 
     private static final System.Logger LOG = System.getLogger(ThreadHygiene.class.getName());
     private static final long LISTENER_LOG_INTERVAL_NANOS = 60_000_000_000L;
+
+    /** Set by the first failure to register an MBean, which is the only one logged at WARNING. */
+    private static final AtomicBoolean JMX_FAILURE_LOGGED = new AtomicBoolean();
+    /** Set when {@code java.management} turned out to be missing: no later hygiene tries again. */
+    private static volatile boolean jmxUnavailable;
 
     private final HygienePolicy policy;
     final boolean enforce;
@@ -67,6 +80,8 @@ public final class ThreadHygiene {
     final LeftoverListener listener;
     private final AtomicLong listenerFailures = new AtomicLong();
     private volatile long nextListenerLog;
+    /** The object name of this hygiene's MBean, or null if it has none. */
+    private final String mbeanName;
 
     private ThreadHygiene(HygienePolicy policy) {
         this.policy = policy;
@@ -77,6 +92,47 @@ public final class ThreadHygiene {
         this.retention = new Retention(policy.retainedLocals(), policy.retainedTypePrefixes());
         this.stats = new Stats(policy.name(), policy.mode());
         this.listener = policy.leftoverListener();
+        // Last: the MBean gets the stats, and the cleaner that unregisters it watches this object.
+        this.mbeanName = policy.jmx() ? registerMBean(this) : null;
+    }
+
+    /**
+     * Registers the MBean of {@code hygiene}, if JMX can be used; never throws (but for the JVM's
+     * own errors). {@link HygieneMBeans} is only loaded here, so that a JVM without
+     * {@code java.management} fails to link it here and nowhere else.
+     *
+     * @return the object name registered, or null
+     */
+    private static String registerMBean(ThreadHygiene hygiene) {
+        if (jmxUnavailable) {
+            return null;
+        }
+        String name = hygiene.policy.name();
+        try {
+            return HygieneMBeans.register(hygiene, name, hygiene.policy.mode(), hygiene.stats);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            boolean missing = e instanceof LinkageError;
+            if (missing) {
+                jmxUnavailable = true;
+            }
+            boolean first = JMX_FAILURE_LOGGED.compareAndSet(false, true);
+            String message = "hygiene '" + name + "' works without its MBean: registering it in the platform MBean "
+                    + "server failed with " + e
+                    + (missing ? "; JMX cannot be used in this JVM (is the java.management module left out, as by "
+                            + "--limit-modules?), so no hygiene will try it again" : "")
+                    + ". HygienePolicy.builder().jmx(false) turns JMX off"
+                    + (first ? "; later JMX failures are logged at DEBUG" : "");
+            System.Logger log = System.getLogger(LeftoverLog.LOGGER_NAME);
+            System.Logger.Level level = first ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG;
+            if (missing) {
+                log.log(level, message);
+            } else {
+                log.log(level, message, e);
+            }
+            return null;
+        }
     }
 
     /**
@@ -299,6 +355,14 @@ public final class ThreadHygiene {
      */
     public HygienePolicy policy() {
         return policy;
+    }
+
+    /**
+     * The object name under which this hygiene's {@link ThreadHygieneMXBean} is registered, such as
+     * {@code dev.hygiene:type=ThreadHygiene,name=http-workers-2}, or null if it is not.
+     */
+    String mbeanName() {
+        return mbeanName;
     }
 
     /** Called by a closing frame that found changes, after it popped. */

@@ -83,11 +83,24 @@ final class ChildJvm {
      * @return what the child printed and how it exited
      */
     static Result classPath(List<String> jvmOptions, String... probes) {
+        return classPath(ChildProbe.class, jvmOptions, probes);
+    }
+
+    /**
+     * Runs {@code mainClass}, a test class that prints its results as {@link ChildProbe} does, on the
+     * class path: hygiene-core's jar, then the test classes.
+     *
+     * @param mainClass the class whose {@code main} to run
+     * @param jvmOptions options before the main class
+     * @param arguments the arguments of {@code main}
+     * @return what the child printed and how it exited
+     */
+    static Result classPath(Class<?> mainClass, List<String> jvmOptions, String... arguments) {
         List<String> command = new ArrayList<>(jvmOptions);
         command.add("-cp");
         command.add(coreJar() + File.pathSeparator + testClasses());
-        command.add(ChildProbe.class.getName());
-        command.addAll(Arrays.asList(probes));
+        command.add(mainClass.getName());
+        command.addAll(Arrays.asList(arguments));
         return run(command);
     }
 
