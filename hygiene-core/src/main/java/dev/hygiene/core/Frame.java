@@ -36,8 +36,13 @@ final class Frame implements TaskScope {
     /** A leftover type that {@code stats} saw for the first time. */
     record FirstOccurrence(Stats stats, Leftover leftover) {
     }
-    /** What the closing task left, for the listener; created only when there is one. */
+    /**
+     * What the closing task left, for the listener and the JFR events; created only when there is a
+     * listener or Flight Recorder records {@link LeftoverEvent}s.
+     */
     private List<Leftover> leftovers;
+    /** Whether the closing task's leftovers are committed as JFR events; decided once per close. */
+    private boolean recording;
     /** How many leftovers the closing task left. */
     private int leftoverCount;
     /** The stats row of the latest leftovers, and how many of them are not added to it yet. */
@@ -166,6 +171,9 @@ final class Frame implements TaskScope {
         int count;
         int stale;
         Class<?> task = taskType;
+        // The worker's name before the task, when the policy covers thread state; pop clears it.
+        String workerName = name;
+        recording = LeftoverEvents.isRecording();
         try {
             settle(h, thread, localsChanged, inheritablesChanged, stateChanged);
         } finally {
@@ -181,7 +189,11 @@ final class Frame implements TaskScope {
         if (!h.enforce && depth > 0) {
             worker.rebaseAuditingFramesBelow(depth);
         }
-        h.closed(thread, task, found, count, stale);
+        h.closed(thread, task, h.listener == null ? null : found, count, stale);
+        if (found != null && recording) {
+            LeftoverEvents.commit(h.policy(), found, workerName != null ? workerName : thread.getName(),
+                    thread.getId());
+        }
         if (firsts != null) {
             passOnFirstOccurrences();
         }
@@ -259,14 +271,14 @@ final class Frame implements TaskScope {
     private void threadState(String property, Object value) {
         leftoverCount++;
         hygiene.stats.countThreadState(property, value == null ? null : value.getClass(), taskType, this);
-        if (hygiene.listener != null) {
+        if (hygiene.listener != null || recording) {
             add(new Leftover(Leftover.Kind.THREAD_STATE, property, typeName(value), false, taskTypeName()));
         }
     }
 
     /**
      * Counts one leftover; {@code key} is null for a stale entry. {@link Leftover} objects are built
-     * only for a listener: the stats need just the pair of classes.
+     * only for a listener or JFR events: the stats need just the pair of classes.
      */
     void leftover(Leftover.Kind kind, ThreadLocal<?> key, Object value, boolean inheritable) {
         leftoverCount++;
@@ -277,7 +289,7 @@ final class Frame implements TaskScope {
             pendingRow = row;
         }
         pendingCount++;
-        if (hygiene.listener != null) {
+        if (hygiene.listener != null || recording) {
             String localType = key == null ? Leftover.COLLECTED : key.getClass().getName();
             add(new Leftover(kind, localType, typeName(value), inheritable, taskTypeName()));
         }

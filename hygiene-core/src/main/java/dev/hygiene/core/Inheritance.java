@@ -9,7 +9,8 @@ import java.util.List;
  * unstarted thread copied from the thread that created it. Enforcing drops the whole map, retained
  * entries too: a new thread inherits nothing, as if built with {@code inheritThreadLocals = false}.
  * A cold path, run once per thread on the creating thread; the new thread cannot touch its map
- * before it starts, and {@code Thread.start()} publishes what is written here to it.
+ * before it starts, and {@code Thread.start()} publishes what is written here to it. JFR events
+ * for these leftovers are committed on the creating thread and name the new thread as the worker.
  */
 final class Inheritance {
 
@@ -24,7 +25,8 @@ final class Inheritance {
         }
         int leftovers = 0;
         int stale = 0;
-        List<Leftover> found = hygiene.listener == null ? null : new ArrayList<>();
+        boolean recording = LeftoverEvents.isRecording();
+        List<Leftover> found = hygiene.listener == null && !recording ? null : new ArrayList<>();
         for (Object slot : tab) {
             if (slot == null) {
                 continue;
@@ -50,6 +52,9 @@ final class Inheritance {
         } else {
             stale = 0;
         }
-        hygiene.threadCreated(thread, found, leftovers, stale);
+        hygiene.threadCreated(thread, hygiene.listener == null ? null : found, leftovers, stale);
+        if (recording) {
+            LeftoverEvents.commit(hygiene.policy(), found, thread.getName(), thread.getId());
+        }
     }
 }

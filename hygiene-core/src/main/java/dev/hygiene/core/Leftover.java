@@ -7,6 +7,13 @@ import java.util.Objects;
  *
  * <p>A leftover names types, never instances: it keeps no key, value, thread or task reachable.
  *
+ * <p>While a JDK Flight Recorder recording runs, each leftover is also recorded as the event
+ * {@code dev.hygiene.Leftover}, with these components, the hygiene's name and mode, and the worker
+ * thread's name and id. The event is enabled by default:
+ * {@code java -XX:StartFlightRecording:filename=rec.jfr ...}, then
+ * {@code jfr print --events dev.hygiene.Leftover rec.jfr}. In a JVM without the module
+ * {@code jdk.jfr} there are no events, and nothing else changes.
+ *
  * @param kind what the task did
  * @param localType the class name of the {@code ThreadLocal}, {@value #COLLECTED} when the GC has
  *        already collected it (a {@link Kind#STALE} entry), or the {@code Thread} property for

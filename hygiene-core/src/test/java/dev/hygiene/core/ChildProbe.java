@@ -7,6 +7,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -32,6 +33,13 @@ import java.util.function.Supplier;
  *     sets a {@link KeptLocal}: prints what task 2 sees of both
  * <dt>{@code off}<dd>builds a {@link Mode#OFF} hygiene with {@link ThreadHygiene#of} and runs a
  *     wrapped task on a pool
+ * <dt>{@code leftovers}<dd>prints {@code leftovers.jfrModule}, whether the boot layer has
+ *     {@code jdk.jfr}; then, for an ENFORCE and an AUDIT hygiene named {@code child-enforce} and
+ *     {@code child-audit}, each with a listener, runs a task on a pool that leaves a
+ *     {@code ThreadLocal}, an {@code InheritableThreadLocal} and a changed priority, and settles a
+ *     new thread that inherited a value with {@link ThreadHygiene#startClean}: {@value #LEFTOVERS}
+ *     leftovers each, printed as {@code leftovers.<mode>.count}, {@code leftovers.<mode>.heard} (by
+ *     the listener) and {@code leftovers.<mode>.local} (what the next task on the worker sees)
  * </dl>
  *
  * Exit codes: {@link #EXIT_OK} when every probe ran to its end (a probe that reports an expected
@@ -92,6 +100,9 @@ final class ChildProbe {
                     case "off":
                         off();
                         break;
+                    case "leftovers":
+                        leftovers();
+                        break;
                     default:
                         usage("unknown probe '" + probe + "'");
                 }
@@ -107,7 +118,7 @@ final class ChildProbe {
     }
 
     private static void usage(String problem) {
-        System.err.println(problem + "; usage: ChildProbe (supported|module|enforcing|auditing|defaults|clean|retain|off)...");
+        System.err.println(problem + "; usage: ChildProbe (supported|module|enforcing|auditing|defaults|clean|retain|off|leftovers)...");
         System.exit(EXIT_USAGE);
     }
 
@@ -210,6 +221,43 @@ final class ChildProbe {
             print("off.enter", "ok");
         }
         print("off.tasks", hygiene.stats().tasks());
+    }
+
+    /** What the {@code leftovers} probe leaves, per hygiene. */
+    static final int LEFTOVERS = 4;
+
+    private static void leftovers() throws Exception {
+        print("leftovers.jfrModule", ModuleLayer.boot().findModule("jdk.jfr").isPresent());
+        leftovers("enforce", Mode.ENFORCE);
+        leftovers("audit", Mode.AUDIT);
+    }
+
+    private static void leftovers(String name, Mode mode) throws Exception {
+        String key = "leftovers." + name;
+        AtomicInteger heard = new AtomicInteger();
+        ThreadHygiene hygiene = ThreadHygiene.of(HygienePolicy.builder().name("child-" + name).mode(mode)
+                .onLeftovers((worker, leftovers) -> heard.addAndGet(leftovers.size())).build());
+        ThreadLocal<String> local = new ThreadLocal<>();
+        InheritableThreadLocal<String> inheritable = new InheritableThreadLocal<>();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            get(pool.submit(hygiene.wrap(() -> {
+                local.set(LEFT_VALUE);
+                inheritable.set(LEFT_VALUE);
+                Thread.currentThread().setPriority(Thread.MIN_PRIORITY);
+            })));
+            print(key + ".local", get(pool.submit(local::get)));
+        } finally {
+            shutdown(pool);
+        }
+        inheritable.set(LEFT_VALUE);
+        try {
+            hygiene.startClean(new Thread(() -> { }, "created-by-" + name));
+        } finally {
+            inheritable.remove();
+        }
+        print(key + ".count", hygiene.stats().leftovers());
+        print(key + ".heard", heard.get());
     }
 
     private static <T> T get(Future<T> future) throws Exception {
