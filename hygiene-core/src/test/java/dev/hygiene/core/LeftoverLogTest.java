@@ -156,4 +156,13 @@ class LeftoverLogTest {
         assertTrue(advice("java.lang.InheritableThreadLocal", null, true)
                 .contains("left an inheritable java.lang.InheritableThreadLocal holding null"), "article and null");
     }
+
+    @Test
+    void aLeftoverOfThreadCreationNamesTheCreatingThreadAndWhatTheNewThreadInherited() {
+        String message = new LeftoverLog("creation", Mode.AUDIT).message(new Leftover(Leftover.Kind.ADDED,
+                "java.lang.InheritableThreadLocal", "com.acme.RequestId", true, Leftover.THREAD_CREATION), "http-1", 0);
+        assertTrue(message.contains("a thread created by thread http-1 inherited an inheritable "
+                + "java.lang.InheritableThreadLocal holding a com.acme.RequestId"), message);
+        assertTrue(message.contains("the new thread keeps it for its whole life"), message);
+    }
 }
