@@ -2,41 +2,78 @@ package dev.hygiene.examples;
 
 import dev.hygiene.core.HygieneStats;
 import dev.hygiene.core.ThreadHygiene;
+import dev.hygiene.examples.DemoApp.Pool;
 
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.UnaryOperator;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * The demo the README's first command runs: the same requests through a plain pool, through
- * hygiene in audit mode and through hygiene in enforce mode, with what each request saw.
- *
- * <p>Each request checks that no user is set when it starts, sets its own user, and clears it
- * again, except on its error path, which every seventh request takes and which forgets to clear.
- * That is the bug hygiene exists for: on a plain pool the next request on that worker starts as
- * somebody else.
+ * The demo the README's first command runs: the same {@value #REQUESTS} HTTP requests against the
+ * same small application ({@link DemoApp}), served by a plain pool, by a hygienic pool in
+ * {@code AUDIT} mode and by one in {@code ENFORCE} mode, with one table of what each run measured:
+ * <ul>
+ * <li><b>requests served</b>: responses the client received;
+ * <li><b>saw another user</b>: responses whose handler found another request's user in the
+ *     security context when it started;
+ * <li><b>stale entries in workers</b>: entries of the workers' thread-local maps whose
+ *     {@code ThreadLocal} was collected but whose value is still held, counted after the run by
+ *     {@link WorkerMaps} with the workers alive;
+ * <li><b>heap retained by leftovers</b>: the heap the idle workers keep reachable, measured after
+ *     a full GC as the difference between the workers alive and the workers ended;
+ * <li><b>leftovers counted by hygiene</b>: {@link HygieneStats#leftovers()}; AUDIT counts them and
+ *     leaves them, ENFORCE counts them and undoes each one as its scope closes.
+ * </ul>
+ * Then the AUDIT run's {@link HygieneStats#report()}, which names the leaking handlers. Nothing in
+ * the table is written in: every figure comes from the run. The requests go out through
+ * {@link HttpClient#sendAsync}, at most {@value #IN_FLIGHT} at a time.
  */
 public final class Demo {
 
-    static final ThreadLocal<String> CURRENT_USER = new ThreadLocal<>();
-    static final int REQUESTS = 2_000;
-    static final int WORKERS = 4;
+    static final int REQUESTS = 3_000;
+    static final int IN_FLIGHT = 8;
+
+    /**
+     * hygiene's own log (through {@code System.Logger}, here {@code java.util.logging}), which
+     * names the first leftover of each type in a sentence: useful in a service, noise above the
+     * demo's table, so {@link #main} switches it off. Held here because {@code java.util.logging}
+     * keeps its loggers, and so their levels, only while someone references them.
+     */
+    private static final Logger HYGIENE_LOG = Logger.getLogger("dev.hygiene");
 
     private Demo() {
     }
 
-    /** What one run measured. */
-    record Result(String pool, int requests, int sawAnotherUser, HygieneStats stats) {
+    /**
+     * What one run measured.
+     *
+     * @param pool the executor the server ran on
+     * @param served responses received
+     * @param sawAnotherUser responses whose handler found another request's user on entry
+     * @param failures requests that got no response
+     * @param stale the stale entries in the workers' maps after the run
+     * @param heapRetained bytes the idle workers kept reachable after the run
+     * @param stats the hygiene's counters, null for the plain pool
+     * @param elapsed the run's wall-clock time, measurements included
+     */
+    record Result(Pool pool, int served, int sawAnotherUser, List<Throwable> failures, WorkerMaps.Stale stale,
+            long heapRetained, HygieneStats stats, Duration elapsed) {
     }
 
     /**
-     * Runs the three pools and prints the table.
+     * Runs the three pools and prints the table and the audit report.
      *
      * @param args ignored
-     * @throws Exception if a request fails unexpectedly
+     * @throws Exception if a run fails
      */
     public static void main(String[] args) throws Exception {
         if (!ThreadHygiene.isSupported()) {
@@ -44,59 +81,135 @@ public final class Demo {
                     + "or -javaagent:hygiene-core.jar");
             System.exit(2);
         }
+        HYGIENE_LOG.setLevel(Level.OFF);
         List<Result> results = runAll();
-        System.out.printf("%-18s %9s %26s %11s%n", "pool", "requests", "saw another request's user", "leftovers");
+        System.out.print(report(results));
         for (Result r : results) {
-            System.out.printf("%-18s %,9d %,26d %,11d%n", r.pool(), r.requests(), r.sawAnotherUser(),
-                    r.stats() == null ? 0 : r.stats().leftovers());
+            if (!r.failures().isEmpty()) {
+                System.err.println(r.pool().label + ": " + r.failures().size() + " requests got no response; the first:");
+                r.failures().get(0).printStackTrace();
+                System.exit(1);
+            }
         }
-        Result audit = results.get(1);
-        System.out.println();
-        System.out.println("What audit mode found in the plain-pool behaviour:");
-        System.out.print(audit.stats().report());
     }
 
+    /**
+     * Serves the same load three times: plain pool, AUDIT, ENFORCE.
+     *
+     * @return the three results, in that order
+     * @throws Exception if a run fails
+     */
     static List<Result> runAll() throws Exception {
-        ThreadHygiene audit = ThreadHygiene.auditing();
-        ThreadHygiene enforce = ThreadHygiene.enforcing();
+        HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .proxy(HttpClient.Builder.NO_PROXY)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
         List<Result> results = new ArrayList<>();
-        results.add(new Result("plain pool", REQUESTS, run(task -> task), null));
-        results.add(new Result("hygiene AUDIT", REQUESTS, run(audit::wrap), audit.stats()));
-        results.add(new Result("hygiene ENFORCE", REQUESTS, run(enforce::wrap), enforce.stats()));
+        for (Pool pool : Pool.values()) {
+            results.add(run(pool, client));
+        }
         return results;
     }
 
-    /** Serves {@link #REQUESTS} requests on a fresh pool, each decorated by {@code decorate}. */
-    private static int run(UnaryOperator<Runnable> decorate) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(WORKERS);
-        try {
-            List<Future<boolean[]>> seen = new ArrayList<>(REQUESTS);
+    /** Serves the load on a new server with {@code pool}, then measures the idle workers. */
+    private static Result run(Pool pool, HttpClient client) throws Exception {
+        long start = System.nanoTime();
+        try (DemoApp app = DemoApp.start(pool)) {
+            AtomicInteger served = new AtomicInteger();
+            AtomicInteger sawAnotherUser = new AtomicInteger();
+            Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+            Semaphore inFlight = new Semaphore(IN_FLIGHT);
             for (int i = 0; i < REQUESTS; i++) {
-                boolean[] sawAnother = new boolean[1];
-                int request = i;
-                Runnable handler = decorate.apply(() -> sawAnother[0] = handle(request));
-                seen.add(pool.submit(handler, sawAnother));
+                inFlight.acquire();
+                client.sendAsync(request(app, i), HttpResponse.BodyHandlers.ofString())
+                        .whenComplete((response, failure) -> {
+                            if (failure != null) {
+                                failures.add(failure);
+                            } else {
+                                served.incrementAndGet();
+                                if (response.headers().firstValue(DemoApp.FOUND_USER_HEADER).isPresent()) {
+                                    sawAnotherUser.incrementAndGet();
+                                }
+                            }
+                            inFlight.release();
+                        });
             }
-            int count = 0;
-            for (Future<boolean[]> f : seen) {
-                if (f.get()[0]) {
-                    count++;
-                }
-            }
-            return count;
-        } finally {
-            pool.shutdown();
+            inFlight.acquire(IN_FLIGHT);   // every request answered or failed
+
+            app.awaitIdle(Duration.ofSeconds(30));
+            app.stopServer();
+            WorkerMaps.Stale stale = WorkerMaps.staleEntries(app.workers());
+            long heapRetained = WorkerMaps.heapFreedBy(app::stopWorkers);
+            ThreadHygiene hygiene = app.hygiene();
+            return new Result(pool, served.get(), sawAnotherUser.get(), List.copyOf(failures), stale, heapRetained,
+                    hygiene == null ? null : hygiene.stats(), Duration.ofNanos(System.nanoTime() - start));
         }
     }
 
-    /** Handles one request; returns whether it started with another request's user set. */
-    static boolean handle(int request) {
-        boolean sawAnother = CURRENT_USER.get() != null;
-        CURRENT_USER.set("user-" + request);
-        if (request % 7 == 0) {
-            return sawAnother;          // the error path: forgets CURRENT_USER.remove()
+    /**
+     * Request {@code i} of the load: half of them orders, from one of 50 users, a quarter anonymous
+     * reports, a quarter health checks.
+     */
+    private static HttpRequest request(DemoApp app, int i) {
+        HttpRequest.Builder request;
+        switch (i % 4) {
+            case 0, 1 -> request = HttpRequest.newBuilder(app.uri("/orders?item=" + i))
+                    .header("X-User", "user-" + (i % 50))
+                    .header("X-Request-Id", "request-" + i)
+                    .POST(HttpRequest.BodyPublishers.noBody());
+            case 2 -> request = HttpRequest.newBuilder(app.uri("/report"));
+            default -> request = HttpRequest.newBuilder(app.uri("/health"));
         }
-        CURRENT_USER.remove();
-        return sawAnother;
+        return request.timeout(Duration.ofSeconds(30)).build();
+    }
+
+    /**
+     * What the demo prints: the table, then the AUDIT run's report.
+     *
+     * @param results what {@link #runAll()} returned
+     * @return the text
+     */
+    static String report(List<Result> results) {
+        StringBuilder out = new StringBuilder(table(results));
+        out.append(String.format("%nWhat AUDIT found: its stats().report(). Each request is two tasks, the pool's scope around the%n"
+                + "JDK's exchange and the filter's scope around the handler, so that leftovers name the handler:%n"));
+        out.append(results.get(1).stats().report());
+        out.append(String.format("%n"
+                + "\"ThreadLocal -> null\" is an entry holding null that ThreadLocal.get() adds when it finds none:%n"
+                + "/report reads the security context after an /orders request removed it. Harmless, and counted.%n"
+                + "HealthHandler is not listed: it leaves nothing behind.%n"));
+        return out.toString();
+    }
+
+    /**
+     * The table of the three runs.
+     *
+     * @param results what {@link #runAll()} returned
+     * @return the table, with a heading and a footnote
+     */
+    static String table(List<Result> results) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("%,d requests per run (half /orders, a quarter each /report and /health), at most %d "
+                + "in flight,%nto an HttpServer on 127.0.0.1 with %d workers; Java %s.%n%n",
+                REQUESTS, IN_FLIGHT, DemoApp.WORKERS, Runtime.version()));
+        String row = "%-16s %9s %12s %15s %18s %18s%n";
+        out.append(String.format(row, "", "requests", "saw another", "stale entries", "heap retained by",
+                "leftovers counted"));
+        out.append(String.format(row, "pool", "served", "user", "in workers", "leftovers (MiB)", "by hygiene"));
+        for (Result r : results) {
+            out.append(String.format(row, r.pool().label, String.format("%,d", r.served()),
+                    String.format("%,d", r.sawAnotherUser()), String.format("%,d", r.stale().entries()),
+                    String.format("%.1f", Math.round(r.heapRetained() * 10.0 / (1 << 20)) / 10.0),
+                    r.stats() == null ? "-" : String.format("%,d", r.stats().leftovers())));
+        }
+        out.append(String.format("%nRuns took"));
+        for (int i = 0; i < results.size(); i++) {
+            out.append(String.format("%s %.1f s", i == 0 ? "" : i == results.size() - 1 ? " and" : ",",
+                    results.get(i).elapsed().toMillis() / 1000.0));
+        }
+        out.append(String.format(". Stale entries and heap retained are measured after a full GC,%n"
+                + "with the workers alive and idle. AUDIT counts leftovers and leaves them; ENFORCE undoes each.%n"));
+        return out.toString();
     }
 }

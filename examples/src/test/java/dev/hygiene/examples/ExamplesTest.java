@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ExamplesTest {
@@ -17,26 +16,6 @@ class ExamplesTest {
         String out = captureOut(() -> QuickStart.main(new String[0]));
         assertTrue(out.contains("second task saw: null"), out);
         assertTrue(out.contains("java.lang.ThreadLocal -> java.lang.String"), out);
-    }
-
-    @Test
-    void demoShowsDirtOnPlainPoolAndNoneUnderEnforce() throws Exception {
-        List<Demo.Result> results = Demo.runAll();
-        Demo.Result plain = results.get(0);
-        Demo.Result audit = results.get(1);
-        Demo.Result enforce = results.get(2);
-        assertTrue(plain.sawAnotherUser() > 0, "the plain pool must show the bug the demo is about");
-        assertTrue(audit.sawAnotherUser() > 0, "audit leaves the dirt in place");
-        assertTrue(audit.stats().leftovers() > 0, "audit counts the forgotten user");
-        assertEquals(0, enforce.sawAnotherUser(), "enforce: no request starts as another user");
-        assertEquals(enforce.stats().tasks(), Demo.REQUESTS);
-    }
-
-    @Test
-    void demoMainPrintsTable() throws Exception {
-        String out = captureOut(() -> Demo.main(new String[0]));
-        assertTrue(out.contains("hygiene ENFORCE"), out);
-        assertTrue(out.contains("ThreadLocal type -> value type"), out);
     }
 
     @Test
