@@ -278,9 +278,15 @@ final class Frame implements TaskScope {
 
     /**
      * Counts one leftover; {@code key} is null for a stale entry. {@link Leftover} objects are built
-     * only for a listener or JFR events: the stats need just the pair of classes.
+     * only for a listener or JFR events: the stats need just the pair of classes. An entry added
+     * holding null is what a {@code get()} that found nothing leaves; it carries nothing to the next
+     * task, so it is restored (removed) but not counted, or reading an unset context would look like
+     * a leak.
      */
     void leftover(Leftover.Kind kind, ThreadLocal<?> key, Object value, boolean inheritable) {
+        if (value == null && kind == Leftover.Kind.ADDED) {
+            return;
+        }
         leftoverCount++;
         LongAdder row = hygiene.stats.counter(key == null ? null : key.getClass(),
                 value == null ? null : value.getClass(), kind, inheritable, taskType, this);

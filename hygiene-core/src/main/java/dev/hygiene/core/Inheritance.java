@@ -34,6 +34,9 @@ final class Inheritance {
             Reference<?> entry = (Reference<?>) slot;
             ThreadLocal<?> key = (ThreadLocal<?>) entry.get();
             Object value = JdkAccess.value(entry);
+            if (key != null && value == null) {
+                continue;   // nothing inherited: not a leftover, as in Frame.leftover
+            }
             leftovers++;
             if (key == null) {
                 stale++;

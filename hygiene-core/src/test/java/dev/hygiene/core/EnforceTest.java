@@ -1,6 +1,7 @@
 package dev.hygiene.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -261,6 +262,21 @@ class EnforceTest extends DirtyControlTest {
         assertEquals(1, stats.leftovers());
         assertEquals(1L, stats.leftoversByType().get("java.lang.ThreadLocal -> java.lang.Object"));
         assertTrue(stats.report().contains("java.lang.ThreadLocal -> java.lang.Object"), stats.report());
+    }
+
+    @Test
+    void removesTheNullEntryOfAGetThatFoundNothingWithoutCountingIt() {
+        ThreadHygiene audit = ThreadHygiene.auditing();
+        assertTrue(nextTaskSees(plain, null, local::get, () -> Maps.holdsKey(local, false)),
+                "control: a get() that found nothing leaves an entry holding null");
+        assertTrue(nextTaskSees(hygienic, audit, local::get, () -> Maps.holdsKey(local, false)),
+                "AUDIT leaves it");
+        hygienic.run(local::remove);
+        assertFalse(nextTaskSees(hygienic, hygiene, local::get, () -> Maps.holdsKey(local, false)),
+                "ENFORCE removes it, as every entry the task added");
+        assertEquals(0, hygiene.stats().leftovers(), "but it carries nothing, so it is no leftover");
+        assertEquals(0, hygiene.stats().tasksWithLeftovers());
+        assertEquals(0, audit.stats().leftovers(), hygiene.stats().report());
     }
 
     private static List<Object> listOf(Object... values) {
