@@ -175,10 +175,7 @@ public final class Demo {
         out.append(String.format("%nWhat AUDIT found: its stats().report(). Each request is two tasks, the pool's scope around the%n"
                 + "JDK's exchange and the filter's scope around the handler, so that leftovers name the handler:%n"));
         out.append(results.get(1).stats().report());
-        out.append(String.format("%n"
-                + "\"ThreadLocal -> null\" is an entry holding null that ThreadLocal.get() adds when it finds none:%n"
-                + "/report reads the security context after an /orders request removed it. Harmless, and counted.%n"
-                + "HealthHandler is not listed: it leaves nothing behind.%n"));
+        out.append(String.format("%nHealthHandler is not listed: it leaves nothing behind.%n"));
         return out.toString();
     }
 
