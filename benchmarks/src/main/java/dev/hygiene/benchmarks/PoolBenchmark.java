@@ -225,6 +225,9 @@ public class PoolBenchmark {
             ThreadLocal<Object> context = this.context;
             Callable<Boolean> probe = () -> {
                 boolean found = context.get() != null;
+                if (!found) {
+                    context.remove(); // what get() added, so that the probe leaves nothing either
+                }
                 together.await(10, TimeUnit.SECONDS);
                 return found;
             };
