@@ -42,23 +42,33 @@ import org.openjdk.jmh.annotations.Warmup;
  * iteration gets a new worker thread and a new {@code ThreadHygiene} (so new stats), runs one task to
  * create hygiene's state for that thread, then {@code tasksBefore} history tasks, all in the
  * untimed iteration setup; then the timed part runs 10,000 tasks on that worker, handed over as one
- * runnable (the hand-over, a few microseconds, adds well under a nanosecond per task). So a
- * measurement sees exactly {@code 1 + tasksBefore} earlier tasks, and 10,000 more at most. JIT
- * compilation is shared across iterations: warmup iterations compile the same code the measured ones
- * run; and before the first of them, each trial takes 200 throwaway workers through an iteration's
- * whole life (1,000 history tasks, 2,000 measured ones each), so that the code is compiled, with the
- * paths that only a fresh worker takes in its profile, whatever the number of warmup iterations.
- * The score is ns per task ({@code @OperationsPerInvocation}).
+ * runnable (waking the parked worker and then the benchmark thread takes some tens of microseconds,
+ * a few nanoseconds per task, alike in every case). So a measurement sees exactly
+ * {@code 1 + tasksBefore} earlier tasks, and 10,000 more at most. The score is ns per task
+ * ({@code @OperationsPerInvocation}).
  *
- * <p>Hygiene logs the first leftover of each type, once per hygiene, so once per iteration here; the
- * trial turns the {@code dev.hygiene} logger down to SEVERE to keep the output readable (its
- * warnings are about the tasks, which leave their context on purpose).
+ * <p>JIT compilation is shared across iterations: warmup iterations compile the same code the
+ * measured ones run; and before the first of them, each trial takes 200 throwaway workers through an
+ * iteration's whole life (1,000 history tasks, 2,000 measured ones each). Without that, the paths that
+ * only a fresh worker takes are missing from the profile when the JIT first compiles, so the first
+ * iterations deoptimize and recompile, with the compiler threads competing with the measurement for
+ * the two cores: a smoke run showed some 2 µs per task at {@code tasksBefore=0} against 0.2 µs after a
+ * long history, an artefact of the harness, not of hygiene.
  *
  * <p>History tasks are harsher than the measured one: each also sets a {@code ThreadLocal} created
  * for it, as a library that makes a thread-local per call would, so a history of a million tasks puts
  * a million distinct keys through hygiene. Anything kept per key, per task or per leftover would show
  * as growth here. They run from a loop of their own, so the measured loop's call site only ever sees
  * the measured task.
+ *
+ * <p><b>Allocation.</b> JMH's GC profiler divides what was allocated during the whole iteration, its
+ * setup included, by the 10,000 tasks. So B/op reads as the task's own only at {@code tasksBefore=0}
+ * and small maps (about 32 B: the entry the task adds, which ENFORCE removes); with a history or a big
+ * map it also counts the setup's history tasks and thread-locals.
+ *
+ * <p>Hygiene logs the first leftover of each type, once per hygiene, so once per iteration here; the
+ * trial turns the {@code dev.hygiene} logger down to SEVERE to keep the output readable (its
+ * warnings are about the tasks, which leave their context on purpose).
  *
  * <p><b>Checks</b>, after each iteration, on the worker: its own entries kept their values, the
  * context is gone, and the hygiene counted exactly every task run and every leftover (one per
