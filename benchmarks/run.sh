@@ -6,10 +6,10 @@
 #   benchmarks/run.sh [smoke|quick|full] [benchmark regex...] [JMH options...]
 #
 #   smoke  every benchmark once, 1 fork, 1 x 200 ms warmup and measurement: proves that each runs
-#          and passes its checks (about 3 minutes); the figures mean nothing
+#          and passes its checks (under 2 minutes); the figures mean nothing
 #   quick  1 fork, 2 x 1 s warmup, 3 x 1 s measurement, SnapshotCycleBenchmark at entries=8,256
-#          only: about 5 minutes, for a first look
-#   full   2 forks, 5 x 1 s warmup, 10 x 1 s measurement, every parameter: about 27 minutes,
+#          only: about 4.5 minutes, for a first look
+#   full   2 forks, 5 x 1 s warmup, 10 x 1 s measurement, every parameter: about 26 minutes,
 #          the figures for RESULTS.md
 #
 # ScalingBenchmark runs single shots (one fresh worker per iteration), so it is run on its own with
