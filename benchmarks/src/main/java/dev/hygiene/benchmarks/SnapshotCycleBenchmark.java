@@ -70,9 +70,10 @@ public class SnapshotCycleBenchmark {
         /**
          * Live entries of ours in the map before each cycle. Hygiene's own entry ({@code Worker.STATE})
          * comes on top of these, in every case alike; JMH keeps none in its worker's map. So the
-         * table has 16 slots at 0 and 8 entries and 64 at 32, and a cycle's cost follows the slots.
+         * table has 16 slots at 0 and 8 entries, 64 at 32 and 512 at 256, and a cycle's cost follows
+         * the slots.
          */
-        @Param({"0", "8", "32"})
+        @Param({"0", "8", "32", "256"})
         int entries;
 
         ThreadHygiene enforcing;
