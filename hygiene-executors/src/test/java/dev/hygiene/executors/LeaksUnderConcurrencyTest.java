@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -169,6 +170,8 @@ class LeaksUnderConcurrencyTest {
      * has collected the ThreadLocal, the entry is stale and keeps its value until something expunges it.
      */
     private static final class StaleBaselines implements ThreadFactory {
+        /** The ThreadLocals, held by the test until a first round of tasks has run. */
+        final List<Object> held = Collections.synchronizedList(new ArrayList<>());
         final List<WeakReference<Object>> keys = Collections.synchronizedList(new ArrayList<>());
         final List<WeakReference<Object>> values = Collections.synchronizedList(new ArrayList<>());
         private final AtomicInteger number = new AtomicInteger();
@@ -189,14 +192,21 @@ class LeaksUnderConcurrencyTest {
             ThreadLocal<Object> dropped = inheritable ? new InheritableThreadLocal<>() : new ThreadLocal<>();
             Object value = new byte[64 * 1024];
             dropped.set(value);
+            held.add(dropped);
             keys.add(new WeakReference<>(dropped));
             values.add(new WeakReference<>(value));
         }
 
-        /** Starts every worker and waits until each has set its value and the GC has collected the keys. */
-        void prepare(ThreadPoolExecutor pool) {
+        /**
+         * Starts every worker, runs a first round of tasks while the ThreadLocals are still alive
+         * (a hygienic pool snapshots their entries then), drops them and waits until the GC has
+         * collected them: nothing, hygiene's snapshots included, may keep them alive.
+         */
+        void prepare(ThreadPoolExecutor pool) throws Exception {
             pool.prestartAllCoreThreads();
             await().atMost(Duration.ofSeconds(30)).until(() -> keys.size() == WORKERS);
+            runConcurrently(pool, oneNoOpTaskPerWorker());
+            held.clear();
             awaitAllCleared(keys, "the dropped ThreadLocals are collected");
         }
     }
@@ -232,10 +242,60 @@ class LeaksUnderConcurrencyTest {
         ThreadPoolExecutor pool = hygienicPool(workers, hygiene);
         workers.prepare(pool);
         runConcurrently(pool, oneNoOpTaskPerWorker());
-        awaitTasks(hygiene, WORKERS);
+        awaitTasks(hygiene, 2 * WORKERS);
         awaitAllCleared(workers.values, "each worker's next task expunged its stale entry");
         assertEquals(WORKERS, hygiene.stats().staleExpunged(), hygiene.stats().report());
         assertEquals(0, hygiene.stats().leftovers(), "an entry stale before the task is not the task's leftover");
+    }
+
+    /** One worker, kept busy until the test ends: every task given to it runs inline on the caller, in a scope. */
+    private ThreadPoolExecutor saturated(ThreadHygiene hygiene) throws InterruptedException {
+        ThreadPoolExecutor pool = hygiene == null
+                ? new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new SynchronousQueue<>(),
+                        new ThreadPoolExecutor.CallerRunsPolicy())
+                : new HygienicThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new SynchronousQueue<>(),
+                        new ThreadPoolExecutor.CallerRunsPolicy(), hygiene);
+        pools.add(pool);
+        CountDownLatch running = new CountDownLatch(1);
+        pool.execute(() -> {
+            running.countDown();
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                // shut down
+            }
+        });
+        assertTrue(running.await(30, TimeUnit.SECONDS));
+        return pool;
+    }
+
+    /** Tasks that set a value and then run a sub-task inline, in a nested scope whose snapshot sees the value. */
+    private static List<Runnable> setThenRunInline(int count, ThreadPoolExecutor inline, List<WeakReference<byte[]>> values) {
+        List<Runnable> tasks = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            tasks.add(() -> {
+                byte[] buffer = new byte[64 * 1024];
+                USER.set(buffer);
+                values.add(new WeakReference<>(buffer));
+                inline.execute(() -> { });
+            });
+        }
+        return tasks;
+    }
+
+    @Test
+    void valuesThatNestedScopesSnapshottedAreFreedOnceTheTasksEnd() throws Exception {
+        int count = 200;
+        List<WeakReference<byte[]>> held = Collections.synchronizedList(new ArrayList<>());
+        runConcurrently(plainPool(hygienicThreads()), setThenRunInline(count, saturated(null), held));
+        collect();
+        assertTrue(alive(held) > 0, "control: plain workers keep the last value each task left");
+
+        ThreadHygiene hygiene = ThreadHygiene.enforcing();
+        List<WeakReference<byte[]>> freed = Collections.synchronizedList(new ArrayList<>());
+        runConcurrently(hygienicPool(hygienicThreads(), hygiene), setThenRunInline(count, saturated(hygiene), freed));
+        awaitTasks(hygiene, 2L * count);
+        awaitAllCleared(freed, "no scope, nested or not, keeps a value once its task has ended");
     }
 
     /** Tasks that each load Leaky in a throwaway loader and call its leak(); returns the loaders, weakly. */

@@ -49,11 +49,13 @@ import org.junit.jupiter.api.TestReporter;
  * {@code ThreadLocal}s (inheritable ones, retained ones), force rehashes, change thread state, nest
  * scopes of this hygiene and of others (an enforcing one that retains nothing, an auditing one), run
  * sub-tasks inline through a saturated caller-runs pool, leave a scope open for the pool to close,
- * interrupt themselves, trigger GCs and throw. Every scope close applies the policy's rule to the
+ * interrupt themselves, lose their inheritable map (as the JDK erases a fork-join worker's), trigger
+ * GCs and throw. Every scope close applies the policy's rule to the
  * model: retained locals keep what the task left, every other local gets its snapshot back.
  *
  * <p>After every scope closes, the thread's real maps are read raw (no {@code get()}) and compared
- * with the model. Entries the test does not hold keys for are checked too: an entry whose
+ * with the model, and checked against the invariants of the JDK's map (size, threshold, probe
+ * chains). Entries the test does not hold keys for are checked too: an entry whose
  * {@code ThreadLocal} was collected before a task closed must be gone afterwards (stale entries are
  * expunged), an entry whose {@code ThreadLocal} is still alive is never lost, and no entry that a
  * task added survives unless it is retained. Each task's operations come from a {@code Random}
@@ -304,6 +306,7 @@ class ModelBasedStressTest {
         final LongAdder leftOpen = new LongAdder();
         final LongAdder interrupts = new LongAdder();
         final LongAdder checks = new LongAdder();
+        final LongAdder drops = new LongAdder();
 
         final ThreadPoolExecutor pool;
         final ThreadPoolExecutor inlinePool;
@@ -397,11 +400,11 @@ class ModelBasedStressTest {
             return String.format("seed %d, %,d tasks in %,d ms on Java %s: %,d checks, %,d workers made, %,d tasks "
                             + "run inline by caller-runs on the submitters, %,d sub-tasks inline on workers, %,d nested "
                             + "scopes, %,d left open, %,d rehashes, %,d retained ThreadLocals dropped, %,d GCs, "
-                            + "%,d thrown, %,d self-interrupts; hygiene: %,d scopes, %,d leftovers, %,d stale expunged, "
-                            + "%,d listener calls",
+                            + "%,d thrown, %,d self-interrupts, %,d inheritable maps dropped; hygiene: %,d scopes, "
+                            + "%,d leftovers, %,d stale expunged, %,d listener calls",
                     seed, started.get(), millis, System.getProperty("java.version"), checks.sum(), workersMade.get(),
                     inlineTasks.sum(), inlineSubtasks.sum(), nested.sum(), leftOpen.sum(), rehashes.sum(),
-                    keptTemps.sum(), collections.sum(), thrown.sum(), interrupts.sum(), main.stats().tasks(),
+                    keptTemps.sum(), collections.sum(), thrown.sum(), interrupts.sum(), drops.sum(), main.stats().tasks(),
                     main.stats().leftovers(), main.stats().staleExpunged(), listenerCalls.get());
         }
 
@@ -618,6 +621,8 @@ class ModelBasedStressTest {
                     run.thrown.increment();
                     throw new PlannedException("task " + task + " at depth " + depth);
                 }
+            } else if (dice < 946) {
+                dropInheritableMap();
             } else {
                 set(anyLocal());
             }
@@ -651,6 +656,26 @@ class ModelBasedStressTest {
             temp.set(value);
             model.doomed.add(new Doomed(temp, value, "retained " + temp.getClass().getSimpleName() + " of task " + task));
             run.keptTemps.increment();
+        }
+
+        /**
+         * The thread loses its whole inheritable map, as a fork-join worker's maps are erased by
+         * the JDK: every entry of the snapshot is then one the task removed, to be put back unless
+         * retained. Only in the task's own scope, whose rules the model applies to the retained
+         * entries of ThreadLocals it does not hold.
+         */
+        private void dropInheritableMap() {
+            if (model.frames.size() != 1) {
+                return;
+            }
+            RawMaps.dropMap(true);
+            for (Local l : UNIVERSE) {
+                if (l.inheritable) {
+                    model.values[l.index] = ABSENT;
+                }
+            }
+            model.doomed.removeIf(d -> d.inheritable && d.retained);
+            run.drops.increment();
         }
 
         /** Enough new entries to make the JDK resize and rehash the table, among other changes. */
@@ -802,6 +827,8 @@ class ModelBasedStressTest {
         final WeakReference<Object> key;
         final WeakReference<Object> value;
         final String what;
+        final boolean inheritable;
+        final boolean retained;
         boolean staleBeforeClose;
         boolean seen;
 
@@ -809,6 +836,8 @@ class ModelBasedStressTest {
             this.key = new WeakReference<>(key);
             this.value = new WeakReference<>(value);
             this.what = what;
+            this.inheritable = key instanceof InheritableThreadLocal;
+            this.retained = key instanceof KeptLocal || key instanceof KeptInheritable;
         }
     }
 
@@ -974,6 +1003,12 @@ class ModelBasedStressTest {
         }
 
         private void checkUniverse(String when) {
+            for (boolean inheritable : new boolean[] {false, true}) {
+                String broken = RawMaps.brokenInvariant(thread, inheritable);
+                if (broken != null) {
+                    throw violation(when + ": the " + broken);
+                }
+            }
             Object[] actual = this.actual;
             Arrays.fill(actual, ABSENT);
             read(false, actual, when);
