@@ -56,7 +56,10 @@ class CountersUnderContentionTest {
         }
     }
 
-    /** Leaves a value of one of several types when its number is even, renames its thread when it is a multiple of 3. */
+    /**
+     * Leaves a value of one of several types when its number is even, and renames its thread when
+     * its number is a multiple of 3.
+     */
     static final class CountingTask implements Runnable {
         private final int n;
 

@@ -128,7 +128,8 @@ class FailurePathsTest {
                 Object inheritableBase = new Named("inheritable base of " + Thread.currentThread().getName());
                 BASE.set(base);
                 INHERITABLE_BASE.set(inheritableBase);
-                baselines.put(Thread.currentThread(), new Object[] {base, inheritableBase, Thread.currentThread().getName()});
+                baselines.put(Thread.currentThread(),
+                        new Object[] {base, inheritableBase, Thread.currentThread().getName()});
                 try {
                     loop.run();
                 } finally {
@@ -274,7 +275,8 @@ class FailurePathsTest {
         ExecutorService plain = pool(Kind.PLAIN, plainWorkers, null);
         keepOne(plain);
         failThroughSubmit(plain, ending);
-        assertEquals(Workers.dirty(kept, keptLate), get(plain.submit(State::read)), "control: the plain worker is dirty");
+        assertEquals(Workers.dirty(kept, keptLate), get(plain.submit(State::read)),
+                "control: the plain worker is dirty");
 
         for (Kind kind : List.of(Kind.HOOKS, Kind.WRAPPED)) {
             Workers made = new Workers();

@@ -41,6 +41,7 @@ class JacksonBufferRecyclerTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final ThreadLocal<String> USER = new ThreadLocal<>();
+    private static final String SOFT_REFERENCE_ROW = "java.lang.ThreadLocal -> java.lang.ref.SoftReference";
 
     private final List<ExecutorService> pools = new ArrayList<>();
 
@@ -100,11 +101,12 @@ class JacksonBufferRecyclerTest {
 
         ThreadHygiene dropping = ThreadHygiene.enforcing();
         List<Object> dropped = threeRequests(pool(HygienicExecutors.newFixedThreadPool(1, dropping)));
-        assertNotSame(dropped.get(0), dropped.get(1), "the default policy removes it with the rest: a new one per task");
+        assertNotSame(dropped.get(0), dropped.get(1),
+                "the default policy removes it with the rest: a new one per task");
         assertNotSame(dropped.get(1), dropped.get(2));
         assertNull(dropped.get(3));
-        assertTrue(dropping.stats().leftoversByType().getOrDefault("java.lang.ThreadLocal -> java.lang.ref.SoftReference",
-                0L) >= 3, dropping.stats().report());
+        assertTrue(dropping.stats().leftoversByType().getOrDefault(SOFT_REFERENCE_ROW, 0L) >= 3,
+                dropping.stats().report());
 
         ThreadHygiene keeping = ThreadHygiene.of(HygienePolicy.builder().retainTypes("com.fasterxml.jackson.").build());
         List<Object> kept = threeRequests(pool(HygienicExecutors.newFixedThreadPool(1, keeping)));
@@ -112,8 +114,7 @@ class JacksonBufferRecyclerTest {
         assertSame(kept.get(0), kept.get(1), "retained by its referent's type, the recycler stays with the worker");
         assertSame(kept.get(1), kept.get(2));
         assertNull(kept.get(3), "while the user is still cleaned");
-        assertEquals(null, keeping.stats().leftoversByType().get("java.lang.ThreadLocal -> java.lang.ref.SoftReference"),
-                keeping.stats().report());
+        assertNull(keeping.stats().leftoversByType().get(SOFT_REFERENCE_ROW), keeping.stats().report());
     }
 
     @Test

@@ -270,7 +270,8 @@ class LeaksUnderConcurrencyTest {
     }
 
     /** Tasks that set a value and then run a sub-task inline, in a nested scope whose snapshot sees the value. */
-    private static List<Runnable> setThenRunInline(int count, ThreadPoolExecutor inline, List<WeakReference<byte[]>> values) {
+    private static List<Runnable> setThenRunInline(int count, ThreadPoolExecutor inline,
+            List<WeakReference<byte[]>> values) {
         List<Runnable> tasks = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             tasks.add(() -> {

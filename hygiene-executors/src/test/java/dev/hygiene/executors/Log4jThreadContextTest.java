@@ -135,10 +135,12 @@ class Log4jThreadContextTest {
         ExecutorService control = pool(Executors.newFixedThreadPool(1, billingWorkers()));
         get(control.submit(Log4jThreadContextTest::rewriteTheContext));
         assertEquals(List.of(Map.of("user", "alice"), List.of("worker", "request-1")),
-                get(control.submit(Log4jThreadContextTest::readTheContext)), "control: the worker keeps the task's context");
+                get(control.submit(Log4jThreadContextTest::readTheContext)),
+                "control: the worker keeps the task's context");
 
         recorder.clear();
-        ExecutorService pool = pool(HygienicExecutors.newFixedThreadPool(1, billingWorkers(), ThreadHygiene.enforcing()));
+        ExecutorService pool = pool(HygienicExecutors.newFixedThreadPool(1, billingWorkers(),
+                ThreadHygiene.enforcing()));
         get(pool.submit(Log4jThreadContextTest::rewriteTheContext));
         assertEquals(Map.of("user", "alice"), recorder.context("rewritten"));
         assertEquals(List.of(Map.of("pool", "billing"), List.of("worker")),
@@ -214,7 +216,8 @@ class Log4jThreadContextTest {
      */
     @Test
     void aRetainPrefixAsBroadAsLog4jsPackageAlsoKeepsTheThreadContextStack() throws Exception {
-        ThreadHygiene broad = ThreadHygiene.of(HygienePolicy.builder().retainTypes("org.apache.logging.log4j.").build());
+        ThreadHygiene broad = ThreadHygiene.of(HygienePolicy.builder().retainTypes("org.apache.logging.log4j.")
+                .build());
         ExecutorService pool = pool(HygienicExecutors.newFixedThreadPool(1, broad));
         get(pool.submit(Log4jThreadContextTest::handleAlicesRequest));
         assertEquals(Arrays.asList(null, 1), get(pool.submit(Log4jThreadContextTest::handleAnonymousRequest)),

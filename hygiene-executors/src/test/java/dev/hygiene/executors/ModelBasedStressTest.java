@@ -62,7 +62,13 @@ import org.junit.jupiter.api.TestReporter;
  * seeded by the run's seed and the task number; the seed is in every failure message.
  *
  * <p>{@code -Dhygiene.seed=N} repeats a seed; {@code -Dhygiene.stress=long} runs a million tasks
- * (a number runs that many) instead of the default few thousand.
+ * (a number runs that many) instead of the default few thousand, and prints a summary. Given on
+ * the {@code mvn} command line, both reach the forked test JVM: Surefire passes Maven's user
+ * properties on as system properties, and nothing when they are unset. For example:
+ * <pre>{@code
+ * mvn -B test -pl hygiene-executors -am -Dtest=ModelBasedStressTest -Dsurefire.failIfNoSpecifiedTests=false \
+ *     -Dhygiene.stress=long -Dhygiene.seed=6583886858236752442
+ * }</pre>
  */
 class ModelBasedStressTest {
 
@@ -282,7 +288,8 @@ class ModelBasedStressTest {
         final int tasks;
         final ThreadHygiene main;
         final ThreadHygiene inner = ThreadHygiene.of(HygienePolicy.builder().name("model-inner").build());
-        final ThreadHygiene audit = ThreadHygiene.of(HygienePolicy.builder().name("model-audit").mode(Mode.AUDIT).build());
+        final ThreadHygiene audit = ThreadHygiene.of(HygienePolicy.builder().name("model-audit").mode(Mode.AUDIT)
+                .build());
         final ClassLoader[] loaders = {null, ClassLoader.getSystemClassLoader(),
             new URLClassLoader("model-a", new URL[0], null), new URLClassLoader("model-b", new URL[0], null)};
 
@@ -398,13 +405,15 @@ class ModelBasedStressTest {
             }
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             return String.format("seed %d, %,d tasks in %,d ms on Java %s: %,d checks, %,d workers made, %,d tasks "
-                            + "run inline by caller-runs on the submitters, %,d sub-tasks inline on workers, %,d nested "
+                            + "run inline by caller-runs on the submitters, %,d sub-tasks inline on workers, "
+                            + "%,d nested "
                             + "scopes, %,d left open, %,d rehashes, %,d retained ThreadLocals dropped, %,d GCs, "
                             + "%,d thrown, %,d self-interrupts, %,d inheritable maps dropped; hygiene: %,d scopes, "
                             + "%,d leftovers, %,d stale expunged, %,d listener calls",
                     seed, started.get(), millis, System.getProperty("java.version"), checks.sum(), workersMade.get(),
                     inlineTasks.sum(), inlineSubtasks.sum(), nested.sum(), leftOpen.sum(), rehashes.sum(),
-                    keptTemps.sum(), collections.sum(), thrown.sum(), interrupts.sum(), drops.sum(), main.stats().tasks(),
+                    keptTemps.sum(), collections.sum(), thrown.sum(), interrupts.sum(), drops.sum(),
+                    main.stats().tasks(),
                     main.stats().leftovers(), main.stats().staleExpunged(), listenerCalls.get());
         }
 
@@ -654,7 +663,8 @@ class ModelBasedStressTest {
             ThreadLocal<Object> temp = random.nextBoolean() ? new KeptLocal<>() : new KeptInheritable<>();
             Val value = val();
             temp.set(value);
-            model.doomed.add(new Doomed(temp, value, "retained " + temp.getClass().getSimpleName() + " of task " + task));
+            model.doomed.add(new Doomed(temp, value,
+                    "retained " + temp.getClass().getSimpleName() + " of task " + task));
             run.keptTemps.increment();
         }
 
@@ -684,7 +694,8 @@ class ModelBasedStressTest {
             int n = 20 + random.nextInt(100);
             List<ThreadLocal<Object>> temps = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                ThreadLocal<Object> temp = random.nextInt(4) == 0 ? new InheritableThreadLocal<>() : new ThreadLocal<>();
+                ThreadLocal<Object> temp = random.nextInt(4) == 0 ? new InheritableThreadLocal<>()
+                        : new ThreadLocal<>();
                 temp.set(val());
                 temps.add(temp);
                 if (random.nextInt(10) == 0) {
@@ -841,7 +852,10 @@ class ModelBasedStressTest {
         }
     }
 
-    /** A live entry, at a task's start, of a ThreadLocal neither the test nor the model knows (hygiene's own, the JDK's). */
+    /**
+     * A live entry, at a task's start, of a ThreadLocal that neither the test nor the model knows
+     * (hygiene's own, the JDK's).
+     */
     private static final class Background {
         final WeakReference<Object> key;
         final Object value;
@@ -1021,7 +1035,8 @@ class ModelBasedStressTest {
             }
             if (!name.equals(thread.getName()) || priority != thread.getPriority()
                     || loader != thread.getContextClassLoader() || handler != thread.getUncaughtExceptionHandler()) {
-                throw violation(when + ": thread state should be " + name + "/" + priority + "/" + loader + "/" + handler
+                throw violation(when + ": thread state should be " + name + "/" + priority + "/" + loader + "/"
+                        + handler
                         + " but is " + thread.getName() + "/" + thread.getPriority() + "/"
                         + thread.getContextClassLoader() + "/" + thread.getUncaughtExceptionHandler());
             }
