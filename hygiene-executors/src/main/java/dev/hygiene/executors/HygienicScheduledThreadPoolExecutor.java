@@ -110,7 +110,7 @@ public class HygienicScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
      */
     @Override
     protected void afterExecute(Runnable r, Throwable t) {
-        hygiene.afterTask();
+        Hooks.afterExecute(hygiene, t);
     }
 
     /**

@@ -173,7 +173,7 @@ public class HygienicThreadPoolExecutor extends ThreadPoolExecutor {
      */
     @Override
     protected void afterExecute(Runnable r, Throwable t) {
-        hygiene.afterTask();
+        Hooks.afterExecute(hygiene, t);
     }
 
     /**

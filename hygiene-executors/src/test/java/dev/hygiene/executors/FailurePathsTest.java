@@ -36,7 +36,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -630,10 +629,6 @@ class FailurePathsTest {
      * ThreadPoolExecutor calls afterExecute a second time with that error; the second call must not
      * replace the error with an IllegalStateException of its own.
      */
-    @Disabled("bug: HygienicThreadPoolExecutor.afterExecute, called again by ThreadPoolExecutor.runWorker after "
-            + "the first call threw, throws IllegalStateException(\"afterTask() without beforeTask() ...\"), which "
-            + "replaces the original error (an OutOfMemoryError from the LeftoverListener) as the worker's cause of "
-            + "death and blames the caller for unpaired hooks")
     @Test
     void anErrorThatEndsAWorkerInAfterExecuteReachesTheUncaughtExceptionHandlerUnchanged() throws Exception {
         AtomicReference<Throwable> died = new AtomicReference<>();
