@@ -61,7 +61,7 @@ final class MapSnapshot {
     private Object[] entries = NO_SLOTS;
     private Object[] values = NO_SLOTS;
     private WeakReference<Object>[] keys = NO_KEYS;
-    /** The slots that held an entry at capture, in order; {@link #size} of them. */
+    /** The slots that held an entry at capture, {@link #size} of them; an audited addition is appended. */
     private int[] occupied = NO_INDEXES;
     /** Slots [0, used) of the arrays may hold references. */
     private int used;
@@ -210,20 +210,31 @@ final class MapSnapshot {
     boolean settle(Thread thread, boolean enforce, Retention retention, Frame frame) {
         Object current = JdkAccess.map(thread, inheritable);
         Object[] tab = current == null ? null : JdkAccess.table(current);
-        if (current == map && tab == table && tab != null && settleInPlace(current, tab, enforce, retention, frame)) {
-            return enforce;
+        if (current == map && tab == table && tab != null) {
+            int settled = settleInPlace(current, tab, enforce, retention, frame);
+            if (settled != NOT_IN_PLACE) {
+                return settled == MIRRORED;
+            }
         }
         settleGeneral(thread, current, tab, enforce, retention, frame);
         return false;
     }
 
+    /** What {@link #settleInPlace} did: nothing (the general path is needed), or settled the map. */
+    private static final int NOT_IN_PLACE = 0;
+    private static final int SETTLED = 1;
+    /** Settled, and the arrays mirror the map: no new capture is needed. */
+    private static final int MIRRORED = 2;
+
     /**
      * The in-place path: against the same table, every slot must hold its snapshot entry with a live
      * key (its value may have changed), or a live, non-retained entry in a slot that was empty. One
      * pass checks that and notes what to undo in {@link #marks}; only if it holds is anything
-     * reported or written. Returns false, having done nothing, when the general path is needed.
+     * reported or written. Returns {@link #NOT_IN_PLACE}, having done nothing, when the general path
+     * is needed. Enforcing puts the snapshot back; auditing leaves the map and moves the arrays to
+     * what the task left, as a capture would but touching only the marked slots.
      */
-    private boolean settleInPlace(Object current, Object[] tab, boolean enforce, Retention retention, Frame frame) {
+    private int settleInPlace(Object current, Object[] tab, boolean enforce, Retention retention, Frame frame) {
         int len = length;
         if (marks.length < len) {
             marks = new int[len];
@@ -233,11 +244,12 @@ final class MapSnapshot {
         Object[] values = this.values;
         int n = 0;
         boolean additions = false;
+        boolean retainedChange = false;
         for (int i = 0; i < len; i++) {
             Object c = tab[i];
             if (c == null) {
                 if (entries[i] != null) {
-                    return false;   // the task removed a snapshot entry
+                    return NOT_IN_PLACE;   // the task removed a snapshot entry
                 }
                 continue;
             }
@@ -247,18 +259,20 @@ final class MapSnapshot {
                 if (value != values[i]) {
                     ThreadLocal<?> key = (ThreadLocal<?>) entry.get();
                     if (key == null) {
-                        return false;
+                        return NOT_IN_PLACE;
                     }
                     if (!retention.retains(key, value)) {
                         marks[n++] = i;
+                    } else {
+                        retainedChange = true;
                     }
                 } else if (entry.refersTo(null)) {
-                    return false;
+                    return NOT_IN_PLACE;
                 }
             } else {
                 ThreadLocal<?> key = (ThreadLocal<?>) entry.get();
                 if (entries[i] != null || key == null || retention.retains(key, JdkAccess.value(entry))) {
-                    return false;
+                    return NOT_IN_PLACE;
                 }
                 marks[n++] = ~i;
                 additions = true;
@@ -287,10 +301,28 @@ final class MapSnapshot {
                 }
             }
         }
-        if (enforce && additions) {
-            JdkAccess.setSize(current, size);
+        if (enforce) {
+            if (additions) {
+                JdkAccess.setSize(current, size);
+            }
+            return MIRRORED;
         }
-        return true;
+        if (retainedChange) {
+            return SETTLED;
+        }
+        int[] occupied = this.occupied;
+        for (int k = 0; k < n; k++) {
+            int m = marks[k];
+            int i = m >= 0 ? m : ~m;
+            Reference<?> entry = (Reference<?>) tab[i];
+            if (m < 0) {
+                entries[i] = entry;
+                keys[i] = keyOf(entry, keys[i]);
+                occupied[size++] = i;
+            }
+            values[i] = JdkAccess.value(entry);
+        }
+        return MIRRORED;
     }
 
     private void settleGeneral(Thread thread, Object current, Object[] tab, boolean enforce, Retention retention,
