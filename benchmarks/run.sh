@@ -25,7 +25,8 @@
 # -p peer=<every other peer> (unless the options already set peer), which is how it is skipped.
 #
 # Output, all under benchmarks/results/ (git-ignored):
-#   jdk-<java.version>-<mode>.json       JMH's JSON, all groups of the run
+#   jdk-<java.version>-<mode>.json       JMH's JSON, all groups of the run (-partial.json when
+#                                        regexes or options narrowed it)
 #   chart-jdk-<java.version>-<mode>.svg  batch throughput of each peer relative to the bare pool
 # For RESULTS.md, combine the full runs of two JDKs into the committed chart:
 #   python3 benchmarks/chart.py -o benchmarks/throughput-ratios.svg benchmarks/results/jdk-17*-full.json benchmarks/results/jdk-25*-full.json
@@ -77,7 +78,12 @@ props="$("$java" -XshowSettings:properties -version 2>&1)"
 jdk="$(sed -n 's/^ *java\.version = //p' <<<"$props")"
 feature="$(sed -n 's/^ *java\.specification\.version = //p' <<<"$props")"
 mkdir -p "$bench_dir/results"
-out="$bench_dir/results/jdk-$jdk-$mode.json"
+# A run narrowed by regexes or options keeps its own file, so that it never replaces a whole run's.
+if (( ${#regexes[@]} > 0 || $# > 0 )); then
+  out="$bench_dir/results/jdk-$jdk-$mode-partial.json"
+else
+  out="$bench_dir/results/jdk-$jdk-$mode.json"
+fi
 chart="$bench_dir/results/chart-jdk-$jdk-$mode.svg"
 
 # Whether the user's JMH options set option $1 (for -p: parameter $2).
