@@ -51,6 +51,18 @@ final class LeftoverLog {
     }
 
     String message(Leftover leftover, String worker, int skipped) {
+        String earlier = skipped == 0 ? "" : String.format(Locale.ROOT,
+                " (%d more new leftover type(s) were not logged in the last minute; see stats().report())", skipped);
+        if (Leftover.THREAD_CREATION.equals(leftover.taskType())) {
+            return String.format(Locale.ROOT, "hygiene '%s' (%s): a thread created by thread %s inherited an "
+                    + "inheritable %s holding %s; %s. To fix it: let a hygienic ThreadFactory in ENFORCE mode make "
+                    + "the pool's threads, or start them (prestartAllCoreThreads) before any request sets the value. "
+                    + "Further leftovers of this type are only counted.%s",
+                    hygiene, mode, worker, leftover.localType(),
+                    leftover.valueType() == null ? "null" : "a " + leftover.valueType(),
+                    mode == Mode.ENFORCE ? "hygiene dropped it" : "the new thread keeps it for its whole life",
+                    earlier);
+        }
         String what = leftover.kind() == Leftover.Kind.THREAD_STATE
                 ? "changed " + leftover.localType() + " to a " + leftover.valueType()
                 : describe(leftover);
@@ -59,17 +71,6 @@ final class LeftoverLog {
                 ? "set it back in a finally block where the task changes it"
                 : "call remove() in a finally block where the task sets it, or, if it is a per-thread cache "
                         + "meant to stay, retain it: " + retainHint(leftover);
-        String earlier = skipped == 0 ? "" : String.format(Locale.ROOT,
-                " (%d more new leftover type(s) were not logged in the last minute; see stats().report())", skipped);
-        if (Leftover.THREAD_CREATION.equals(leftover.taskType())) {
-            return String.format(Locale.ROOT, "hygiene '%s' (%s): a thread created by thread %s inherited %s%s "
-                    + "holding %s; %s. To fix it: let a hygienic ThreadFactory in ENFORCE mode make the pool's threads, "
-                    + "or start them (prestartAllCoreThreads) before any request sets the value. Further leftovers of this type are only counted.%s",
-                    hygiene, mode, worker, article("inheritable"), "inheritable " + leftover.localType(),
-                    leftover.valueType() == null ? "null" : "a " + leftover.valueType(),
-                    mode == Mode.ENFORCE ? "hygiene dropped it" : "the new thread keeps it for its whole life",
-                    earlier);
-        }
         return String.format(Locale.ROOT, "hygiene '%s' (%s): task %s %s on thread %s; %s. To fix it: %s. "
                 + "Further leftovers of this type are only counted.%s",
                 hygiene, mode, leftover.taskType(), what, worker, outcome, fix, earlier);
