@@ -133,7 +133,7 @@ final class Frame implements TaskScope {
             closeChanged(h, thread, localsChanged, inheritablesChanged, stateChanged);
         } else {
             pop(w);
-            h.stats.taskClosed(null, 0, 0);
+            w.tally(h.stats).taskClosed(0, 0);
             if (firsts != null) {
                 passOnFirstOccurrences();
             }
@@ -189,7 +189,7 @@ final class Frame implements TaskScope {
         if (!h.enforce && depth > 0) {
             worker.rebaseAuditingFramesBelow(depth);
         }
-        h.closed(thread, task, h.listener == null ? null : found, count, stale);
+        h.closed(worker.tally(h.stats), thread, task, h.listener == null ? null : found, count, stale);
         if (found != null && recording) {
             LeftoverEvents.commit(h.policy(), found, workerName != null ? workerName : thread.getName(),
                     thread.getId());

@@ -11,8 +11,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The counters of one {@link ThreadHygiene}. Counts are {@link LongAdder}s, which do not allocate
- * once their cells exist; a per-type row is created the first time its pair of classes is seen.
+ * The counters of one {@link ThreadHygiene}. The task counters are kept per thread, in a
+ * {@link Tally} that only its thread writes, so that closing a scope counts without an atomic
+ * instruction; a total is this object's own count (of thread creations and of the tallies of ended
+ * threads, folded in) plus every live tally. Rows are {@link LongAdder}s, which do not allocate once
+ * their cells exist; a per-type row is created the first time its pair of classes is seen.
  * Nothing here refers to a user class strongly, and nothing is stored in a user or JDK class (no
  * {@code ClassValue}), so the stats pin no class loader, neither an application's nor hygiene's own.
  */
@@ -38,16 +41,61 @@ final class Stats implements HygieneStats {
         this.log = new LeftoverLog(name, mode);
     }
 
-    /** Counts one closed task of type {@code task}, with what it left and what was expunged while closing it. */
-    void taskClosed(Class<?> task, int leftoverCount, int stale) {
-        tasks.increment();
-        if (leftoverCount > 0) {
-            tasksWithLeftovers.increment();
-            leftovers.add(leftoverCount);
-            taskRow(task).add(leftoverCount);
+    /** Guards {@link #tallies} and the folding of finished ones into the adders above. */
+    private final Object talliesLock = new Object();
+    /** The tallies not folded yet; replaced, never changed in place. */
+    private Tally[] tallies = new Tally[0];
+
+    /**
+     * A new tally for the current thread, which is to be its only writer. Folds the tallies that
+     * are finished first, so that their number stays that of the threads using these stats.
+     */
+    Tally newTally() {
+        Tally tally = new Tally(this, Thread.currentThread());
+        synchronized (talliesLock) {
+            Tally[] current = tallies;
+            Tally[] next = new Tally[current.length + 1];
+            int n = 0;
+            for (Tally t : current) {
+                if (t.finished()) {
+                    fold(t);
+                } else {
+                    next[n++] = t;
+                }
+            }
+            next[n++] = tally;
+            tallies = n == next.length ? next : java.util.Arrays.copyOf(next, n);
         }
-        if (stale > 0) {
-            staleExpunged.add(stale);
+        return tally;
+    }
+
+    /** How many tallies are not folded yet: those of threads that may still count. */
+    int unfoldedTallies() {
+        synchronized (talliesLock) {
+            return tallies.length;
+        }
+    }
+
+    private void fold(Tally t) {
+        tasks.add(t.tasks());
+        tasksWithLeftovers.add(t.tasksWithLeftovers());
+        leftovers.add(t.leftovers());
+        staleExpunged.add(t.staleExpunged());
+    }
+
+    /** Counts one closed task of type {@code task} on the current thread, in that thread's tally. */
+    void taskClosed(Class<?> task, int leftoverCount, int stale) {
+        taskClosed(Worker.current().tally(this), task, leftoverCount, stale);
+    }
+
+    /**
+     * Counts one closed task of type {@code task}, with what it left and what was expunged while
+     * closing it, in {@code tally}, the current thread's.
+     */
+    void taskClosed(Tally tally, Class<?> task, int leftoverCount, int stale) {
+        tally.taskClosed(leftoverCount, stale);
+        if (leftoverCount > 0) {
+            taskRow(task).add(leftoverCount);
         }
     }
 
@@ -215,22 +263,46 @@ final class Stats implements HygieneStats {
 
     @Override
     public long tasks() {
-        return tasks.sum();
+        synchronized (talliesLock) {
+            long sum = tasks.sum();
+            for (Tally t : tallies) {
+                sum += t.tasks();
+            }
+            return sum;
+        }
     }
 
     @Override
     public long tasksWithLeftovers() {
-        return tasksWithLeftovers.sum();
+        synchronized (talliesLock) {
+            long sum = tasksWithLeftovers.sum();
+            for (Tally t : tallies) {
+                sum += t.tasksWithLeftovers();
+            }
+            return sum;
+        }
     }
 
     @Override
     public long leftovers() {
-        return leftovers.sum();
+        synchronized (talliesLock) {
+            long sum = leftovers.sum();
+            for (Tally t : tallies) {
+                sum += t.leftovers();
+            }
+            return sum;
+        }
     }
 
     @Override
     public long staleExpunged() {
-        return staleExpunged.sum();
+        synchronized (talliesLock) {
+            long sum = staleExpunged.sum();
+            for (Tally t : tallies) {
+                sum += t.staleExpunged();
+            }
+            return sum;
+        }
     }
 
     @Override

@@ -365,9 +365,10 @@ public final class ThreadHygiene {
         return mbeanName;
     }
 
-    /** Called by a closing frame that found changes, after it popped. */
-    void closed(Thread worker, Class<?> taskType, List<Leftover> leftovers, int leftoverCount, int staleExpunged) {
-        stats.taskClosed(taskType, leftoverCount, staleExpunged);
+    /** Called by a closing frame that found changes, after it popped; {@code tally} is the worker's. */
+    void closed(Tally tally, Thread worker, Class<?> taskType, List<Leftover> leftovers, int leftoverCount,
+            int staleExpunged) {
+        stats.taskClosed(tally, taskType, leftoverCount, staleExpunged);
         if (leftovers != null) {
             notifyListener(worker, List.copyOf(leftovers));
         }

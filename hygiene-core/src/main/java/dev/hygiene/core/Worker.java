@@ -18,6 +18,9 @@ final class Worker {
 
     final Thread thread;
     private Frame[] frames = new Frame[2];
+    /** This thread's tallies, the most recently used first; see {@link #tally}. */
+    private final Tally[] tallies = new Tally[TALLIES];
+    private static final int TALLIES = 4;
     /** The number of open scopes. */
     int depth;
 
@@ -102,6 +105,38 @@ final class Worker {
         for (int d = depth - 1; d >= bottom; d--) {
             frames[d].close();
         }
+    }
+
+    /**
+     * This thread's tally of {@code stats}, created on first use. A thread keeps the tallies of the
+     * last {@value #TALLIES} hygienes it ran: a pool's worker runs one, and one that cycles through
+     * more only pays for a new tally when it comes back to an evicted one, which the stats fold in.
+     */
+    Tally tally(Stats stats) {
+        Tally[] tallies = this.tallies;
+        Tally first = tallies[0];
+        if (first != null && first.stats == stats) {
+            return first;
+        }
+        return otherTally(stats);
+    }
+
+    private Tally otherTally(Stats stats) {
+        Tally[] tallies = this.tallies;
+        int i = 1;
+        while (i < TALLIES - 1 && tallies[i] != null && tallies[i].stats != stats) {
+            i++;
+        }
+        Tally tally = tallies[i];
+        if (tally == null || tally.stats != stats) {
+            if (tally != null) {
+                tally.retire();
+            }
+            tally = stats.newTally();
+        }
+        System.arraycopy(tallies, 0, tallies, 1, i);
+        tallies[0] = tally;
+        return tally;
     }
 
     Frame frame(int depth) {

@@ -154,4 +154,53 @@ class StatsTest {
         assertEquals(HygieneStats.MAX_TYPES + 1, byTask.size());
         assertEquals((long) tasks.size() - HygieneStats.MAX_TYPES, byTask.get(HygieneStats.OTHER_TASKS));
     }
+
+    @Test
+    void countsTheTasksOfEndedThreadsExactlyAndFoldsTheirTallies() throws InterruptedException {
+        Stats stats = new Stats("churn", Mode.ENFORCE);
+        int threads = 200;
+        for (int i = 0; i < threads; i++) {
+            int n = i;
+            Thread thread = new Thread(() -> {
+                for (int task = 0; task <= n % 5; task++) {
+                    stats.taskClosed(StatsTest.class, task % 2, 1);
+                }
+            });
+            thread.start();
+            thread.join();
+        }
+        long tasks = 0;
+        long withLeftovers = 0;
+        for (int i = 0; i < threads; i++) {
+            for (int task = 0; task <= i % 5; task++) {
+                tasks++;
+                withLeftovers += task % 2;
+            }
+        }
+        assertEquals(tasks, stats.tasks());
+        assertEquals(withLeftovers, stats.tasksWithLeftovers());
+        assertEquals(withLeftovers, stats.leftovers());
+        assertEquals(tasks, stats.staleExpunged());
+        assertTrue(stats.unfoldedTallies() <= 2, "each new thread's tally folds those of the ended threads, "
+                + "but " + stats.unfoldedTallies() + " tallies of 200 ended threads are still kept");
+    }
+
+    @Test
+    void aThreadCyclingThroughMoreHygienesThanItKeepsTalliesOfCountsEveryTask() {
+        List<Stats> all = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            all.add(new Stats("cycled-" + i, Mode.ENFORCE));
+        }
+        for (int round = 0; round < 100; round++) {
+            for (Stats stats : all) {
+                stats.taskClosed(StatsTest.class, 1, 0);
+            }
+        }
+        for (Stats stats : all) {
+            assertEquals(100L, stats.tasks(), stats.toString());
+            assertEquals(100L, stats.leftovers(), stats.toString());
+            assertTrue(stats.unfoldedTallies() <= 2, stats + " keeps " + stats.unfoldedTallies()
+                    + " tallies of one thread: evicted tallies are not folded");
+        }
+    }
 }
