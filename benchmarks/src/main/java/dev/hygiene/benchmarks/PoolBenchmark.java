@@ -73,6 +73,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *     to null, as jboss-threads and Mule do.
  * <li>{@code handWrittenRemove}: the bare pool; each request removes its context itself in
  *     {@code finally}.
+ * <li>{@code enforceAndRemove}: the {@code enforce} pool running the requests of
+ *     {@code handWrittenRemove}: every request cleans up after itself, so hygiene finds nothing and
+ *     only checks. Against {@code handWrittenRemove}, this is what hygiene costs a pool whose tasks
+ *     are already clean; against {@code enforce}, what cleaning up costs when hygiene does it.
  * <li>{@code virtualThread}: {@code Executors.newVirtualThreadPerTaskExecutor()}, looked up at run time
  *     because the module compiles for JDK 17: a new virtual thread per request, on the JDK's default
  *     scheduler (as many carriers as cores). Needs JDK 21 or later: on an older JDK its setup fails
@@ -113,8 +117,8 @@ public class PoolBenchmark {
     public static class Pool {
 
         /** See the class comment for what each peer is. */
-        @Param({"bare", "enforce", "audit", "off", "wrap", "ttl", "wipe", "handWrittenRemove", "virtualThread",
-                "newThread"})
+        @Param({"bare", "enforce", "audit", "off", "wrap", "ttl", "wipe", "handWrittenRemove", "enforceAndRemove",
+                "virtualThread", "newThread"})
         String peer;
 
         ExecutorService executor;
@@ -169,6 +173,11 @@ public class PoolBenchmark {
                     executor = fixedPool();
                     removeInFinally = true;
                     break;
+                case "enforceAndRemove":
+                    hygiene = ThreadHygiene.enforcing();
+                    executor = hygienicPool(hygiene);
+                    removeInFinally = true;
+                    break;
                 case "virtualThread":
                     executor = virtualThreadPerTask();
                     break;
@@ -210,6 +219,10 @@ public class PoolBenchmark {
                 }
                 if (hygiene.policy().mode() == dev.hygiene.core.Mode.AUDIT && stats.leftovers() == 0) {
                     throw new IllegalStateException("peer audit counted no leftover: every request left its context");
+                }
+                if (peer.equals("enforceAndRemove") && stats.leftovers() != 0) {
+                    throw new IllegalStateException("peer enforceAndRemove: hygiene counted " + stats.leftovers()
+                            + " leftovers, but every request removed its context itself");
                 }
             }
         }
