@@ -16,32 +16,26 @@ import java.lang.ref.WeakReference;
  */
 final class Tally {
 
-    private static final VarHandle TASKS;
-    private static final VarHandle TASKS_WITH_LEFTOVERS;
-    private static final VarHandle LEFTOVERS;
-    private static final VarHandle STALE_EXPUNGED;
+    /** Element access to {@link #counts}, for release stores and acquire loads. */
+    private static final VarHandle COUNT = MethodHandles.arrayElementVarHandle(long[].class);
 
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            TASKS = lookup.findVarHandle(Tally.class, "tasks", long.class);
-            TASKS_WITH_LEFTOVERS = lookup.findVarHandle(Tally.class, "tasksWithLeftovers", long.class);
-            LEFTOVERS = lookup.findVarHandle(Tally.class, "leftovers", long.class);
-            STALE_EXPUNGED = lookup.findVarHandle(Tally.class, "staleExpunged", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    /**
+     * The counters sit in the middle of {@link #counts}, with a cache line of padding on either side:
+     * the garbage collector copies the tallies of one stats one after the other, and two threads'
+     * counters in one cache line would make every count a cache miss on the other thread.
+     */
+    private static final int PAD = 8;
+    private static final int TASKS = PAD;
+    private static final int TASKS_WITH_LEFTOVERS = PAD + 1;
+    private static final int LEFTOVERS = PAD + 2;
+    private static final int STALE_EXPUNGED = PAD + 3;
 
     /** The stats this tally counts for. */
     final Stats stats;
     /** The one thread that writes this tally; weak, so that the stats do not keep ended threads. */
     private final WeakReference<Thread> owner;
 
-    private long tasks;
-    private long tasksWithLeftovers;
-    private long leftovers;
-    private long staleExpunged;
+    private final long[] counts = new long[STALE_EXPUNGED + 1 + PAD];
     /** Set by the owner after its last write; it never writes again. */
     private volatile boolean retired;
 
@@ -52,13 +46,14 @@ final class Tally {
 
     /** Counts one closed task; on the owner thread only. */
     void taskClosed(int leftoverCount, int stale) {
-        TASKS.setRelease(this, tasks + 1);
+        long[] counts = this.counts;
+        COUNT.setRelease(counts, TASKS, counts[TASKS] + 1);
         if (leftoverCount > 0) {
-            TASKS_WITH_LEFTOVERS.setRelease(this, tasksWithLeftovers + 1);
-            LEFTOVERS.setRelease(this, leftovers + leftoverCount);
+            COUNT.setRelease(counts, TASKS_WITH_LEFTOVERS, counts[TASKS_WITH_LEFTOVERS] + 1);
+            COUNT.setRelease(counts, LEFTOVERS, counts[LEFTOVERS] + leftoverCount);
         }
         if (stale > 0) {
-            STALE_EXPUNGED.setRelease(this, staleExpunged + stale);
+            COUNT.setRelease(counts, STALE_EXPUNGED, counts[STALE_EXPUNGED] + stale);
         }
     }
 
@@ -80,18 +75,18 @@ final class Tally {
     }
 
     long tasks() {
-        return (long) TASKS.getAcquire(this);
+        return (long) COUNT.getAcquire(counts, TASKS);
     }
 
     long tasksWithLeftovers() {
-        return (long) TASKS_WITH_LEFTOVERS.getAcquire(this);
+        return (long) COUNT.getAcquire(counts, TASKS_WITH_LEFTOVERS);
     }
 
     long leftovers() {
-        return (long) LEFTOVERS.getAcquire(this);
+        return (long) COUNT.getAcquire(counts, LEFTOVERS);
     }
 
     long staleExpunged() {
-        return (long) STALE_EXPUNGED.getAcquire(this);
+        return (long) COUNT.getAcquire(counts, STALE_EXPUNGED);
     }
 }
