@@ -2,6 +2,7 @@ package dev.hygiene.core;
 
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,7 +65,7 @@ final class Stats implements HygieneStats {
                 }
             }
             next[n++] = tally;
-            tallies = n == next.length ? next : java.util.Arrays.copyOf(next, n);
+            tallies = n == next.length ? next : Arrays.copyOf(next, n);
         }
         return tally;
     }
@@ -77,10 +78,21 @@ final class Stats implements HygieneStats {
     }
 
     private void fold(Tally t) {
-        tasks.add(t.tasks());
-        tasksWithLeftovers.add(t.tasksWithLeftovers());
-        leftovers.add(t.leftovers());
-        staleExpunged.add(t.staleExpunged());
+        tasks.add(t.get(Tally.TASKS));
+        tasksWithLeftovers.add(t.get(Tally.TASKS_WITH_LEFTOVERS));
+        leftovers.add(t.get(Tally.LEFTOVERS));
+        staleExpunged.add(t.get(Tally.STALE_EXPUNGED));
+    }
+
+    /** {@code own}, this object's count, plus {@code counter} of every tally not folded into it. */
+    private long total(LongAdder own, int counter) {
+        synchronized (talliesLock) {
+            long sum = own.sum();
+            for (Tally t : tallies) {
+                sum += t.get(counter);
+            }
+            return sum;
+        }
     }
 
     /** Counts one closed task of type {@code task} on the current thread, in that thread's tally. */
@@ -263,46 +275,22 @@ final class Stats implements HygieneStats {
 
     @Override
     public long tasks() {
-        synchronized (talliesLock) {
-            long sum = tasks.sum();
-            for (Tally t : tallies) {
-                sum += t.tasks();
-            }
-            return sum;
-        }
+        return total(tasks, Tally.TASKS);
     }
 
     @Override
     public long tasksWithLeftovers() {
-        synchronized (talliesLock) {
-            long sum = tasksWithLeftovers.sum();
-            for (Tally t : tallies) {
-                sum += t.tasksWithLeftovers();
-            }
-            return sum;
-        }
+        return total(tasksWithLeftovers, Tally.TASKS_WITH_LEFTOVERS);
     }
 
     @Override
     public long leftovers() {
-        synchronized (talliesLock) {
-            long sum = leftovers.sum();
-            for (Tally t : tallies) {
-                sum += t.leftovers();
-            }
-            return sum;
-        }
+        return total(leftovers, Tally.LEFTOVERS);
     }
 
     @Override
     public long staleExpunged() {
-        synchronized (talliesLock) {
-            long sum = staleExpunged.sum();
-            for (Tally t : tallies) {
-                sum += t.staleExpunged();
-            }
-            return sum;
-        }
+        return total(staleExpunged, Tally.STALE_EXPUNGED);
     }
 
     @Override

@@ -25,10 +25,11 @@ final class Tally {
      * counters in one cache line would make every count a cache miss on the other thread.
      */
     private static final int PAD = 8;
-    private static final int TASKS = PAD;
-    private static final int TASKS_WITH_LEFTOVERS = PAD + 1;
-    private static final int LEFTOVERS = PAD + 2;
-    private static final int STALE_EXPUNGED = PAD + 3;
+    /** Which counter {@link #get} reads. */
+    static final int TASKS = PAD;
+    static final int TASKS_WITH_LEFTOVERS = PAD + 1;
+    static final int LEFTOVERS = PAD + 2;
+    static final int STALE_EXPUNGED = PAD + 3;
 
     /** The stats this tally counts for. */
     final Stats stats;
@@ -74,19 +75,8 @@ final class Tally {
         return thread == null || !thread.isAlive();
     }
 
-    long tasks() {
-        return (long) COUNT.getAcquire(counts, TASKS);
-    }
-
-    long tasksWithLeftovers() {
-        return (long) COUNT.getAcquire(counts, TASKS_WITH_LEFTOVERS);
-    }
-
-    long leftovers() {
-        return (long) COUNT.getAcquire(counts, LEFTOVERS);
-    }
-
-    long staleExpunged() {
-        return (long) COUNT.getAcquire(counts, STALE_EXPUNGED);
+    /** The counter {@code counter} ({@link #TASKS} and the constants after it), from any thread. */
+    long get(int counter) {
+        return (long) COUNT.getAcquire(counts, counter);
     }
 }
