@@ -133,7 +133,7 @@ final class Frame implements TaskScope {
             closeChanged(h, thread, localsChanged, inheritablesChanged, stateChanged);
         } else {
             pop(w);
-            w.tally(h.stats).taskClosed(0, 0);
+            h.stats.taskClosed(w.tally(h.stats), null, 0, 0);
             if (firsts != null) {
                 passOnFirstOccurrences();
             }

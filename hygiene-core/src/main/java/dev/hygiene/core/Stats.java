@@ -95,17 +95,29 @@ final class Stats implements HygieneStats {
         }
     }
 
-    /** Counts one closed task of type {@code task} on the current thread, in that thread's tally. */
+    /** Counts one closed task of type {@code task} on the current thread, as a closing scope does. */
     void taskClosed(Class<?> task, int leftoverCount, int stale) {
         taskClosed(Worker.current().tally(this), task, leftoverCount, stale);
     }
 
     /**
      * Counts one closed task of type {@code task}, with what it left and what was expunged while
-     * closing it, in {@code tally}, the current thread's.
+     * closing it, in {@code tally}, the current thread's, or, when the thread has none yet (null),
+     * in the shared counters.
      */
     void taskClosed(Tally tally, Class<?> task, int leftoverCount, int stale) {
-        tally.taskClosed(leftoverCount, stale);
+        if (tally != null) {
+            tally.taskClosed(leftoverCount, stale);
+        } else {
+            tasks.increment();
+            if (leftoverCount > 0) {
+                tasksWithLeftovers.increment();
+                leftovers.add(leftoverCount);
+            }
+            if (stale > 0) {
+                staleExpunged.add(stale);
+            }
+        }
         if (leftoverCount > 0) {
             taskRow(task).add(leftoverCount);
         }

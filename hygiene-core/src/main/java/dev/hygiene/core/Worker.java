@@ -21,6 +21,9 @@ final class Worker {
     /** This thread's tallies, the most recently used first; see {@link #tally}. */
     private final Tally[] tallies = new Tally[TALLIES];
     private static final int TALLIES = 4;
+    /** Scopes a thread closes on the stats' shared counters before it keeps tallies of its own. */
+    static final int SCOPES_BEFORE_TALLIES = 16;
+    private int scopesWithoutTally;
     /** The number of open scopes. */
     int depth;
 
@@ -108,12 +111,14 @@ final class Worker {
     }
 
     /**
-     * This thread's tally of {@code stats}, created on first use. A thread keeps the tallies of the
-     * last {@value #TALLIES} hygienes it ran: a pool's worker runs one, and one that cycles through
-     * more only pays for a new tally when it comes back to an evicted one, which the stats fold in.
+     * This thread's tally of {@code stats}, or null while the thread has closed fewer than
+     * {@value #SCOPES_BEFORE_TALLIES} scopes without one: a thread that runs one task and ends (a
+     * thread per task, virtual threads among them) counts on the stats' shared counters and never
+     * registers a tally. A thread keeps the tallies of the last {@value #TALLIES} hygienes it ran: a
+     * pool's worker runs one, and one that cycles through more only pays for a new tally when it
+     * comes back to an evicted one, which the stats fold in.
      */
     Tally tally(Stats stats) {
-        Tally[] tallies = this.tallies;
         Tally first = tallies[0];
         if (first != null && first.stats == stats) {
             return first;
@@ -129,6 +134,10 @@ final class Worker {
         }
         Tally tally = tallies[i];
         if (tally == null || tally.stats != stats) {
+            if (scopesWithoutTally < SCOPES_BEFORE_TALLIES) {
+                scopesWithoutTally++;
+                return null;
+            }
             if (tally != null) {
                 tally.retire();
             }

@@ -159,23 +159,20 @@ class StatsTest {
     void countsTheTasksOfEndedThreadsExactlyAndFoldsTheirTallies() throws InterruptedException {
         Stats stats = new Stats("churn", Mode.ENFORCE);
         int threads = 200;
+        long tasks = 0;
+        long withLeftovers = 0;
         for (int i = 0; i < threads; i++) {
-            int n = i;
+            // Enough tasks that each thread keeps a tally of its own, which outlives the thread.
+            int count = Worker.SCOPES_BEFORE_TALLIES + 1 + i % 5;
             Thread thread = new Thread(() -> {
-                for (int task = 0; task <= n % 5; task++) {
+                for (int task = 0; task < count; task++) {
                     stats.taskClosed(StatsTest.class, task % 2, 1);
                 }
             });
             thread.start();
             thread.join();
-        }
-        long tasks = 0;
-        long withLeftovers = 0;
-        for (int i = 0; i < threads; i++) {
-            for (int task = 0; task <= i % 5; task++) {
-                tasks++;
-                withLeftovers += task % 2;
-            }
+            tasks += count;
+            withLeftovers += count / 2;
         }
         assertEquals(tasks, stats.tasks());
         assertEquals(withLeftovers, stats.tasksWithLeftovers());
@@ -183,6 +180,22 @@ class StatsTest {
         assertEquals(tasks, stats.staleExpunged());
         assertTrue(stats.unfoldedTallies() <= 2, "each new thread's tally folds those of the ended threads, "
                 + "but " + stats.unfoldedTallies() + " tallies of 200 ended threads are still kept");
+    }
+
+    @Test
+    void aThreadThatRunsOneTaskCountsOnTheSharedCountersAndKeepsNoTally() throws InterruptedException {
+        Stats stats = new Stats("thread-per-task", Mode.ENFORCE);
+        Thread[] threads = new Thread[64];
+        for (int i = 0; i < threads.length; i++) {
+            threads[i] = new Thread(() -> stats.taskClosed(StatsTest.class, 1, 0));
+            threads[i].start();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertEquals(64L, stats.tasks());
+        assertEquals(64L, stats.leftovers());
+        assertEquals(0, stats.unfoldedTallies(), "a thread that closed one scope registered a tally");
     }
 
     @Test
