@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The counters of one {@link ThreadHygiene}. The task counters are kept per thread, in a
  * {@link Tally} that only its thread writes, so that closing a scope counts without an atomic
- * instruction; a total is this object's own count (of thread creations and of the tallies of ended
- * threads, folded in) plus every live tally. Rows are {@link LongAdder}s, which do not allocate once
+ * instruction; a total is this object's own count (of thread creations, of each thread's first
+ * scopes, see {@link Worker#tally}, and of the tallies of ended threads, folded in) plus every live
+ * tally. Rows are {@link LongAdder}s, which do not allocate once
  * their cells exist; a per-type row is created the first time its pair of classes is seen.
  * Nothing here refers to a user class strongly, and nothing is stored in a user or JDK class (no
  * {@code ClassValue}), so the stats pin no class loader, neither an application's nor hygiene's own.
