@@ -37,12 +37,14 @@ final class Frame implements TaskScope {
     record FirstOccurrence(Stats stats, Leftover leftover) {
     }
     /**
-     * What the closing task left, for the listener and the JFR events; created only when there is a
-     * listener or Flight Recorder records {@link LeftoverEvent}s.
+     * What the closing task left, for the listener, the JFR events and {@link #finish()}; created
+     * only when one of them wants it.
      */
     private List<Leftover> leftovers;
     /** Whether the closing task's leftovers are committed as JFR events; decided once per close. */
     private boolean recording;
+    /** Whether the closing scope's caller wants its leftovers ({@link #finish()}); set while settling. */
+    private boolean collecting;
     /** How many leftovers the closing task left. */
     private int leftoverCount;
     /** The stats row of the latest leftovers, and how many of them are not added to it yet. */
@@ -124,20 +126,60 @@ final class Frame implements TaskScope {
         if (Thread.currentThread() != w.thread || !open || w.depth != depth + 1) {
             throw misuse(w);
         }
+        closeOpen(false);
+    }
+
+    @Override
+    public List<Leftover> finish() {
+        Worker w = worker;
+        if (Thread.currentThread() != w.thread || !open || w.depth != depth + 1) {
+            throw misuse(w);
+        }
+        List<Leftover> found = closeOpen(true);
+        return found == null ? List.of() : List.copyOf(found);
+    }
+
+    @Override
+    public void closeQuietly() {
+        Worker w = worker;
+        try {
+            if (Thread.currentThread() != w.thread || !open) {
+                QuietClose.misuse(misuse(w));
+                return;
+            }
+            if (w.depth != depth + 1) {
+                w.closeDownTo(depth);
+            } else {
+                closeOpen(false);
+            }
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            QuietClose.failed(this, e);
+        }
+    }
+
+    /**
+     * Closes this open, innermost scope. With {@code collect}, the leftovers are materialised and
+     * returned (null when none); otherwise they are built only for a listener or JFR and null is
+     * returned.
+     */
+    private List<Leftover> closeOpen(boolean collect) {
+        Worker w = worker;
         ThreadHygiene h = hygiene;
         Thread thread = w.thread;
         boolean localsChanged = !locals.unchanged(thread);
         boolean inheritablesChanged = h.inheritable && !inheritables.unchanged(thread);
         boolean stateChanged = h.threadState && threadStateChanged(thread);
         if (localsChanged || inheritablesChanged || stateChanged) {
-            closeChanged(h, thread, localsChanged, inheritablesChanged, stateChanged);
-        } else {
-            pop(w);
-            h.stats.taskClosed(w.tally(h.stats), null, 0, 0);
-            if (firsts != null) {
-                passOnFirstOccurrences();
-            }
+            return closeChanged(h, thread, localsChanged, inheritablesChanged, stateChanged, collect);
         }
+        pop(w);
+        h.stats.taskClosed(w.tally(h.stats), null, 0, 0);
+        if (firsts != null) {
+            passOnFirstOccurrences();
+        }
+        return null;
     }
 
     private IllegalStateException misuse(Worker w) {
@@ -165,8 +207,8 @@ final class Frame implements TaskScope {
     }
 
     /** The slow path: the task changed something, so restore or count it. */
-    private void closeChanged(ThreadHygiene h, Thread thread, boolean localsChanged, boolean inheritablesChanged,
-            boolean stateChanged) {
+    private List<Leftover> closeChanged(ThreadHygiene h, Thread thread, boolean localsChanged,
+            boolean inheritablesChanged, boolean stateChanged, boolean collect) {
         List<Leftover> found;
         int count;
         int stale;
@@ -174,9 +216,11 @@ final class Frame implements TaskScope {
         // The worker's name before the task, when the policy covers thread state; pop clears it.
         String workerName = name;
         recording = LeftoverEvents.isRecording();
+        collecting = collect;
         try {
             settle(h, thread, localsChanged, inheritablesChanged, stateChanged);
         } finally {
+            collecting = false;
             flushPendingRow();
             found = leftovers;
             count = leftoverCount;
@@ -197,6 +241,7 @@ final class Frame implements TaskScope {
         if (firsts != null) {
             passOnFirstOccurrences();
         }
+        return found;
     }
 
     private boolean threadStateChanged(Thread thread) {
@@ -271,7 +316,7 @@ final class Frame implements TaskScope {
     private void threadState(String property, Object value) {
         leftoverCount++;
         hygiene.stats.countThreadState(property, value == null ? null : value.getClass(), taskType, this);
-        if (hygiene.listener != null || recording) {
+        if (hygiene.listener != null || recording || collecting) {
             add(new Leftover(Leftover.Kind.THREAD_STATE, property, typeName(value), false, taskTypeName()));
         }
     }
@@ -295,7 +340,7 @@ final class Frame implements TaskScope {
             pendingRow = row;
         }
         pendingCount++;
-        if (hygiene.listener != null || recording) {
+        if (hygiene.listener != null || recording || collecting) {
             String localType = key == null ? Leftover.COLLECTED : key.getClass().getName();
             add(new Leftover(kind, localType, typeName(value), inheritable, taskTypeName()));
         }

@@ -45,7 +45,7 @@ final class HygieneMBeans {
      * @return the object name registered, as a string
      * @throws JMException if the MBean server refuses the MBean for another reason than a taken name
      */
-    static String register(Object owner, String name, Mode mode, Stats stats) throws JMException {
+    static JmxRegistration register(Object owner, String name, Mode mode, Stats stats) throws JMException {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         Bean bean = new Bean(name, mode.name(), stats);
         for (int n = 1; ; n++) {
@@ -55,8 +55,8 @@ final class HygieneMBeans {
             } catch (InstanceAlreadyExistsException taken) {
                 continue;
             }
-            CLEANER.register(owner, new Unregister(server, objectName));
-            return objectName.toString();
+            Cleaner.Cleanable unregister = CLEANER.register(owner, new Unregister(server, objectName));
+            return new JmxRegistration(objectName.toString(), unregister);
         }
     }
 
@@ -103,7 +103,7 @@ final class HygieneMBeans {
                 // someone unregistered it by hand; nothing left to do
             } catch (JMException | RuntimeException e) {
                 System.getLogger(LeftoverLog.LOGGER_NAME).log(System.Logger.Level.DEBUG,
-                        "cannot unregister " + name + " after its hygiene was collected", e);
+                        "cannot unregister " + name + " after its hygiene was released or collected", e);
             }
         }
     }

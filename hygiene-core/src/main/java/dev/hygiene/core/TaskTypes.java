@@ -1,12 +1,40 @@
 package dev.hygiene.core;
 
-/** How a task's class is named in leftovers, reports and events. */
+/**
+ * Task attribution: which class a scope's leftovers are charged to, and how that class is named in
+ * leftovers, reports and events. The one place where a task object becomes a task type.
+ */
 final class TaskTypes {
 
     /** Marks a task that is a lambda or another hidden class, named after the class that defined it. */
     static final String LAMBDA_SUFFIX = " (lambda)";
 
+    /** How many {@link TaskWrapper}s deep {@link #of} looks for the submitted task. */
+    static final int MAX_UNWRAP = 16;
+
     private TaskTypes() {
+    }
+
+    /**
+     * The class of the task that {@code task} runs on behalf of: {@code task}'s own class, or, when
+     * it is a {@link TaskWrapper}, that of the innermost task it wraps; null for null.
+     */
+    static Class<?> of(Object task) {
+        if (task instanceof TaskWrapper) {
+            task = unwrap(task);
+        }
+        return task == null ? null : task.getClass();
+    }
+
+    private static Object unwrap(Object task) {
+        for (int i = 0; i < MAX_UNWRAP && task instanceof TaskWrapper; i++) {
+            Object inner = ((TaskWrapper) task).wrappedTask();
+            if (inner == null || inner == task) {
+                break;
+            }
+            task = inner;
+        }
+        return task;
     }
 
     /**

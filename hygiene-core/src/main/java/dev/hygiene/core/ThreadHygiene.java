@@ -80,8 +80,8 @@ public final class ThreadHygiene {
     final LeftoverListener listener;
     private final AtomicLong listenerFailures = new AtomicLong();
     private volatile long nextListenerLog;
-    /** The object name of this hygiene's MBean, or null if it has none. */
-    private final String mbeanName;
+    /** This hygiene's MBean, or null if it has none. */
+    private final JmxRegistration mbean;
 
     private ThreadHygiene(HygienePolicy policy) {
         this.policy = policy;
@@ -93,7 +93,7 @@ public final class ThreadHygiene {
         this.stats = new Stats(policy.name(), policy.mode());
         this.listener = policy.leftoverListener();
         // Last: the MBean gets the stats, and the cleaner that unregisters it watches this object.
-        this.mbeanName = policy.jmx() ? registerMBean(this) : null;
+        this.mbean = policy.jmx() ? registerMBean(this) : null;
     }
 
     /**
@@ -101,9 +101,9 @@ public final class ThreadHygiene {
      * own errors). {@link HygieneMBeans} is only loaded here, so that a JVM without
      * {@code java.management} fails to link it here and nowhere else.
      *
-     * @return the object name registered, or null
+     * @return the registration, or null
      */
-    private static String registerMBean(ThreadHygiene hygiene) {
+    private static JmxRegistration registerMBean(ThreadHygiene hygiene) {
         if (jmxUnavailable) {
             return null;
         }
@@ -220,7 +220,8 @@ public final class ThreadHygiene {
 
     /**
      * Snapshots the current thread and opens a scope for {@code task}. Only the task's class is
-     * kept, to attribute leftovers, and only until the scope closes.
+     * kept, to attribute leftovers, and only until the scope closes; for a {@link TaskWrapper}, the
+     * class of the task it wraps.
      *
      * @param task the task about to run, or null if unknown
      * @return the scope to close, on this thread, when the task ends; in {@link Mode#OFF} a scope
@@ -230,7 +231,7 @@ public final class ThreadHygiene {
         if (off) {
             return NoScope.INSTANCE;
         }
-        Frame frame = Worker.current().push(this, task == null ? null : task.getClass(), false);
+        Frame frame = Worker.current().push(this, TaskTypes.of(task), false);
         frame.capture();
         return frame;
     }
@@ -247,7 +248,7 @@ public final class ThreadHygiene {
         if (off) {
             return;
         }
-        Worker.current().push(this, task == null ? null : task.getClass(), true).capture();
+        Worker.current().push(this, TaskTypes.of(task), true).capture();
     }
 
     /**
@@ -270,6 +271,34 @@ public final class ThreadHygiene {
                     + Thread.currentThread() + ": call them in pairs, on the thread that runs the task");
         }
         worker.closeDownTo(depth);
+    }
+
+    /**
+     * Runs {@code task} in a scope of this hygiene whose leftovers are attributed to
+     * {@code taskType}, on the current thread: for code that knows better than the task object
+     * what was submitted, such as bytecode advice around a pool's run loop. The scope is closed
+     * with {@link TaskScope#closeQuietly()}, so whatever {@code task} throws reaches the caller
+     * unchanged and hygiene itself never adds an exception to it. In {@link Mode#OFF} the task
+     * simply runs.
+     *
+     * @param task the task to run
+     * @param taskType the type to charge the task's leftovers to, or null to name them after
+     *        {@code task} (or the task it wraps, see {@link TaskWrapper})
+     * @throws NullPointerException if {@code task} is null
+     */
+    public void run(Runnable task, Class<?> taskType) {
+        Objects.requireNonNull(task, "task");
+        if (off) {
+            task.run();
+            return;
+        }
+        Frame frame = Worker.current().push(this, taskType != null ? taskType : TaskTypes.of(task), false);
+        frame.capture();
+        try {
+            task.run();
+        } finally {
+            frame.closeQuietly();
+        }
     }
 
     /**
@@ -362,7 +391,21 @@ public final class ThreadHygiene {
      * {@code dev.hygiene:type=ThreadHygiene,name=http-workers-2}, or null if it is not.
      */
     String mbeanName() {
-        return mbeanName;
+        return mbean == null || mbean.released() ? null : mbean.name();
+    }
+
+    /**
+     * Releases at once what this hygiene holds outside itself, instead of when it is garbage
+     * collected: its MBean is unregistered, so that a hygiene built afterwards with the same name
+     * registers under the plain name again (a Spring context that is closed and started again gets
+     * {@code name=spring}, not {@code name=spring-2}). The hygiene keeps working without its MBean:
+     * scopes still restore or count, and {@link #stats()} stays readable. Calling it again does
+     * nothing. Thread-safe.
+     */
+    public void release() {
+        if (mbean != null) {
+            mbean.release();
+        }
     }
 
     /** Called by a closing frame that found changes, after it popped; {@code tally} is the worker's. */
@@ -414,19 +457,33 @@ public final class ThreadHygiene {
         }
 
         @Override
+        public List<Leftover> finish() {
+            return List.of();
+        }
+
+        @Override
+        public void closeQuietly() {
+        }
+
+        @Override
         public String toString() {
             return "TaskScope[off]";
         }
     }
 
     /** A runnable decorated by {@link #wrap(Runnable)}. */
-    private static final class HygienicRunnable implements Runnable {
+    private static final class HygienicRunnable implements Runnable, TaskWrapper {
         final ThreadHygiene hygiene;
         private final Runnable task;
 
         HygienicRunnable(ThreadHygiene hygiene, Runnable task) {
             this.hygiene = hygiene;
             this.task = task;
+        }
+
+        @Override
+        public Object wrappedTask() {
+            return task;
         }
 
         @Override
@@ -446,13 +503,18 @@ public final class ThreadHygiene {
     }
 
     /** A callable decorated by {@link #wrap(Callable)}. */
-    private static final class HygienicCallable<V> implements Callable<V> {
+    private static final class HygienicCallable<V> implements Callable<V>, TaskWrapper {
         final ThreadHygiene hygiene;
         private final Callable<V> task;
 
         HygienicCallable(ThreadHygiene hygiene, Callable<V> task) {
             this.hygiene = hygiene;
             this.task = task;
+        }
+
+        @Override
+        public Object wrappedTask() {
+            return task;
         }
 
         @Override

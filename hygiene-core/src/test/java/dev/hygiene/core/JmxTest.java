@@ -204,6 +204,31 @@ class JmxTest {
     }
 
     @Test
+    void releaseUnregistersAtOnceSoTheNextHygieneOfThatNameGetsThePlainName() throws JMException {
+        ThreadHygiene first = named("jmx-restart");
+        ObjectName plain = registered(first);
+        assertEquals("dev.hygiene:type=ThreadHygiene,name=jmx-restart", plain.toString());
+        ThreadHygiene whileTaken = named("jmx-restart");
+        assertEquals("dev.hygiene:type=ThreadHygiene,name=jmx-restart-2", registered(whileTaken).toString(),
+                "control: without release the plain name is taken");
+        whileTaken.release();
+
+        first.release();
+        assertFalse(server.isRegistered(plain), "release unregisters without waiting for the GC");
+        assertNull(first.mbeanName());
+        first.release();    // a second release does nothing
+
+        ThreadHygiene restarted = named("jmx-restart");
+        assertEquals("dev.hygiene:type=ThreadHygiene,name=jmx-restart", registered(restarted).toString());
+        runTask(first, leaving("still"));
+        assertEquals(1L, first.stats().tasks(), "a released hygiene keeps working and counting");
+        assertEquals(1L, first.stats().leftovers());
+        assertEquals(0L, attribute(registered(restarted), "Tasks"), "the new MBean shows only the new hygiene");
+        restarted.release();
+        Reference.reachabilityFence(first);
+    }
+
+    @Test
     void jmxFalseNeverRegistersEvenWithAName() throws JMException {
         Set<ObjectName> before = hygieneMBeans();
         ThreadHygiene quiet = ThreadHygiene.of(HygienePolicy.builder().name("jmx-quiet").jmx(false).build());
