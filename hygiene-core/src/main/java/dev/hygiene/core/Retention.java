@@ -31,7 +31,8 @@ final class Retention {
             @Override
             protected Boolean computeValue(Class<?> type) {
                 String name = type.getName();
-                return startsWithAny(name, JDK_LOCAL_PREFIXES) || startsWithAny(name, Retention.this.prefixes);
+                return Worker.isStateType(type) || startsWithAny(name, JDK_LOCAL_PREFIXES)
+                        || startsWithAny(name, Retention.this.prefixes);
             }
         };
         this.valueTypeRetained = new ClassValue<>() {
@@ -53,7 +54,11 @@ final class Retention {
         return false;
     }
 
-    /** Whether the entry of {@code key} holding {@code value} is left as the task left it. */
+    /**
+     * Whether the entry of {@code key} holding {@code value} is left as the task left it: hygiene's
+     * own entry (of this copy, by identity, or of another copy, by its class), a retained
+     * {@code ThreadLocal} or type, or the JDK's own.
+     */
     boolean retains(ThreadLocal<?> key, Object value) {
         if (key == Worker.STATE) {
             return true;

@@ -11,10 +11,29 @@ import java.util.Arrays;
  * is found through {@link #STATE}, a thread-local of our own, which is always retained (see
  * {@link Retention#retains}) and is set before the first snapshot, so it is part of every snapshot
  * and never reported as a leftover.
+ *
+ * <p>Two copies of hygiene-core can share a thread (an agent's on the boot class path and an
+ * application's own, or one per web application): each has its own {@code STATE}, and a scope of
+ * one copy sees the other's entry appear or change. Retention recognises that entry by the class
+ * of its key, {@link HygieneState}, whose simple binary name {@value #STATE_CLASS_SUFFIX} ends the
+ * class name in every copy, relocated ones included; so no copy removes, restores or reports
+ * another's state.
  */
 final class Worker {
 
-    static final ThreadLocal<Worker> STATE = new ThreadLocal<>();
+    static final ThreadLocal<Worker> STATE = new HygieneState();
+
+    /** How the class name of every copy's {@link HygieneState} ends. */
+    static final String STATE_CLASS_SUFFIX = ".Worker$HygieneState";
+
+    /** The type of {@link #STATE}: what makes hygiene's own entry recognisable by any copy. */
+    static final class HygieneState extends ThreadLocal<Worker> {
+    }
+
+    /** Whether {@code type} is the {@link HygieneState} of this or of another copy of hygiene-core. */
+    static boolean isStateType(Class<?> type) {
+        return type.getName().endsWith(STATE_CLASS_SUFFIX);
+    }
 
     final Thread thread;
     private Frame[] frames = new Frame[2];
