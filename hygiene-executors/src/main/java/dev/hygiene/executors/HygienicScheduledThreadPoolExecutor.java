@@ -19,8 +19,7 @@ import java.util.concurrent.ThreadFactory;
  */
 public class HygienicScheduledThreadPoolExecutor extends ScheduledThreadPoolExecutor {
 
-    private final ThreadHygiene hygiene;
-    private volatile RejectedExecutionHandler handler;
+    private final PoolHooks hooks;
 
     /**
      * Creates a pool with the default hygienic thread factory and the default rejection policy.
@@ -75,10 +74,8 @@ public class HygienicScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
     public HygienicScheduledThreadPoolExecutor(int corePoolSize, ThreadFactory threadFactory,
             RejectedExecutionHandler handler, ThreadHygiene hygiene) {
         super(Checks.corePoolSize(corePoolSize),
-                HygienicExecutors.threadFactory(Checks.notNull(threadFactory, "threadFactory"), hygiene),
-                new HygienicRejection(Checks.notNull(handler, "handler"), hygiene));
-        this.hygiene = hygiene;
-        this.handler = handler;
+                PoolHooks.threadFactory(threadFactory, hygiene), PoolHooks.rejection(handler, hygiene));
+        this.hooks = new PoolHooks(hygiene, handler);
     }
 
     /**
@@ -87,7 +84,7 @@ public class HygienicScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
      * @return the hygiene given at construction
      */
     public ThreadHygiene hygiene() {
-        return hygiene;
+        return hooks.hygiene();
     }
 
     /**
@@ -99,7 +96,7 @@ public class HygienicScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
      */
     @Override
     protected void beforeExecute(Thread t, Runnable r) {
-        hygiene.beforeTask(TaskFuture.source(r));
+        hooks.beforeExecute(r);
     }
 
     /**
@@ -110,7 +107,7 @@ public class HygienicScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
      */
     @Override
     protected void afterExecute(Runnable r, Throwable t) {
-        Hooks.afterExecute(hygiene, t);
+        hooks.afterExecute(t);
     }
 
     /**
@@ -153,7 +150,7 @@ public class HygienicScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
      */
     @Override
     public void execute(Runnable command) {
-        super.execute(HygienicRejection.unwrap(Checks.notNull(command, "command")));
+        super.execute(hooks.command(command));
     }
 
     /**
@@ -164,8 +161,7 @@ public class HygienicScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
      */
     @Override
     public void setThreadFactory(ThreadFactory threadFactory) {
-        Checks.notNull(threadFactory, "threadFactory");
-        super.setThreadFactory(HygienicExecutors.threadFactory(threadFactory, hygiene));
+        super.setThreadFactory(hooks.newThreadFactory(threadFactory));
     }
 
     /**
@@ -177,8 +173,7 @@ public class HygienicScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
      */
     @Override
     public void setRejectedExecutionHandler(RejectedExecutionHandler handler) {
-        super.setRejectedExecutionHandler(new HygienicRejection(Checks.notNull(handler, "handler"), hygiene));
-        this.handler = handler;
+        super.setRejectedExecutionHandler(hooks.newHandler(handler));
     }
 
     /**
@@ -189,6 +184,6 @@ public class HygienicScheduledThreadPoolExecutor extends ScheduledThreadPoolExec
      */
     @Override
     public RejectedExecutionHandler getRejectedExecutionHandler() {
-        return handler;
+        return hooks.handler();
     }
 }

@@ -51,8 +51,7 @@ import java.util.concurrent.TimeUnit;
  */
 public class HygienicThreadPoolExecutor extends ThreadPoolExecutor {
 
-    private final ThreadHygiene hygiene;
-    private volatile RejectedExecutionHandler handler;
+    private final PoolHooks hooks;
 
     /**
      * Creates a pool with the default hygienic thread factory and the default rejection policy
@@ -137,10 +136,8 @@ public class HygienicThreadPoolExecutor extends ThreadPoolExecutor {
             ThreadHygiene hygiene) {
         super(Checks.poolSizes(corePoolSize, maximumPoolSize, keepAliveTime), maximumPoolSize, keepAliveTime,
                 Checks.notNull(unit, "unit"), Checks.notNull(workQueue, "workQueue"),
-                HygienicExecutors.threadFactory(Checks.notNull(threadFactory, "threadFactory"), hygiene),
-                new HygienicRejection(Checks.notNull(handler, "handler"), hygiene));
-        this.hygiene = hygiene;
-        this.handler = handler;
+                PoolHooks.threadFactory(threadFactory, hygiene), PoolHooks.rejection(handler, hygiene));
+        this.hooks = new PoolHooks(hygiene, handler);
     }
 
     /**
@@ -149,7 +146,7 @@ public class HygienicThreadPoolExecutor extends ThreadPoolExecutor {
      * @return the hygiene given at construction
      */
     public ThreadHygiene hygiene() {
-        return hygiene;
+        return hooks.hygiene();
     }
 
     /**
@@ -161,7 +158,7 @@ public class HygienicThreadPoolExecutor extends ThreadPoolExecutor {
      */
     @Override
     protected void beforeExecute(Thread t, Runnable r) {
-        hygiene.beforeTask(TaskFuture.source(r));
+        hooks.beforeExecute(r);
     }
 
     /**
@@ -173,7 +170,7 @@ public class HygienicThreadPoolExecutor extends ThreadPoolExecutor {
      */
     @Override
     protected void afterExecute(Runnable r, Throwable t) {
-        Hooks.afterExecute(hygiene, t);
+        hooks.afterExecute(t);
     }
 
     /**
@@ -213,8 +210,7 @@ public class HygienicThreadPoolExecutor extends ThreadPoolExecutor {
      */
     @Override
     public void execute(Runnable command) {
-        // A handler such as DiscardOldestPolicy may hand a rejected task back: queue the caller's.
-        super.execute(HygienicRejection.unwrap(Checks.notNull(command, "command")));
+        super.execute(hooks.command(command));
     }
 
     /**
@@ -225,8 +221,7 @@ public class HygienicThreadPoolExecutor extends ThreadPoolExecutor {
      */
     @Override
     public void setThreadFactory(ThreadFactory threadFactory) {
-        Checks.notNull(threadFactory, "threadFactory");
-        super.setThreadFactory(HygienicExecutors.threadFactory(threadFactory, hygiene));
+        super.setThreadFactory(hooks.newThreadFactory(threadFactory));
     }
 
     /**
@@ -238,8 +233,7 @@ public class HygienicThreadPoolExecutor extends ThreadPoolExecutor {
      */
     @Override
     public void setRejectedExecutionHandler(RejectedExecutionHandler handler) {
-        super.setRejectedExecutionHandler(new HygienicRejection(Checks.notNull(handler, "handler"), hygiene));
-        this.handler = handler;
+        super.setRejectedExecutionHandler(hooks.newHandler(handler));
     }
 
     /**
@@ -250,6 +244,6 @@ public class HygienicThreadPoolExecutor extends ThreadPoolExecutor {
      */
     @Override
     public RejectedExecutionHandler getRejectedExecutionHandler() {
-        return handler;
+        return hooks.handler();
     }
 }

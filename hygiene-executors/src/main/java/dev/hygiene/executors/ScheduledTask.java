@@ -1,5 +1,6 @@
 package dev.hygiene.executors;
 
+import dev.hygiene.core.TaskWrapper;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RunnableScheduledFuture;
@@ -17,7 +18,7 @@ import java.util.concurrent.TimeoutException;
  * {@link #compareTo} compares the JDK's tasks) and removal from the queue on cancellation under
  * {@link ScheduledThreadPoolExecutor#setRemoveOnCancelPolicy}.
  */
-final class ScheduledTask<V> implements RunnableScheduledFuture<V> {
+final class ScheduledTask<V> implements RunnableScheduledFuture<V>, TaskWrapper {
 
     private final RunnableScheduledFuture<V> future;
     private final Object task;
@@ -30,7 +31,8 @@ final class ScheduledTask<V> implements RunnableScheduledFuture<V> {
     }
 
     /** The caller's task, as given to {@code schedule}, {@code submit} or {@code execute}. */
-    Object task() {
+    @Override
+    public Object wrappedTask() {
         return task;
     }
 
