@@ -1,12 +1,50 @@
 package dev.hygiene.core;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One scope on one thread at one nesting depth: the snapshot taken by {@link ThreadHygiene#enter}
  * and the {@link TaskScope} handed out for it. Reused by every scope at its depth on its thread.
+ *
+ * <p>Implementation overview: the path of one task.
+ * <ol>
+ * <li><b>enter</b> ({@link ThreadHygiene#enter}, {@link ThreadHygiene#beforeTask}): the worker
+ *     pushes this frame and {@link #open opens} it for the hygiene and task type;
+ * <li><b>capture</b> ({@link #capture}): the two {@link MapSnapshot}s mirror the thread's maps and
+ *     the thread state is noted;
+ * <li>the task runs;
+ * <li><b>close</b> ({@link #close}, {@link #finish}, {@link #closeQuietly}): the cheap comparison
+ *     ({@link MapSnapshot#unchanged}, {@link #threadStateChanged}) decides between two ways out:
+ *     <ul>
+ *     <li><b>untouched</b>: pop and count the task, nothing else;
+ *     <li><b>settle</b> ({@link #settle}): each snapshot restores (ENFORCE) or measures (AUDIT) its
+ *         map and writes what it found into {@link #findings}; the thread state likewise; then pop;
+ *     </ul>
+ * <li><b>report</b> ({@link Report#scopeClosed}): once the thread is settled, the findings are read
+ *     once and fanned out to the stats, the listener, JFR and the caller of {@code finish()};
+ *     first occurrences wait in the {@link Worker} until the thread is out of every scope and are
+ *     then logged.
+ * </ol>
+ *
+ * <p>Mutable state and its lifecycle, in the manner of {@code ThreadPoolExecutor}'s {@code ctl}:
+ * only the owning thread reads or writes any of it.
+ * <ul>
+ * <li>{@link #open}: false while the frame is free (never used, or popped); set by {@code open},
+ *     cleared by {@code pop}. Every close checks it first, so a scope closed twice is rejected.
+ * <li>{@link #hygiene}: the hygiene of the current or last scope at this depth; kept after the
+ *     pop, so that a pool's worker (one hygiene, depth 0) never rewrites it.
+ * <li>{@link #taskType}: the class leftovers are charged to; set by {@code open}, cleared by
+ *     {@code pop} so that no task class is pinned between tasks.
+ * <li>{@link #hooked}: whether {@code beforeTask} opened it, so {@code afterTask} finds it.
+ * <li>the snapshots and the thread state ({@link #contextLoader}, {@link #name}, {@link #priority},
+ *     {@link #handler}): written by {@code capture}, compared and restored by the close. At depth
+ *     0 they stay after the pop and mirror the thread, so that the next capture finds nothing to
+ *     write; at other depths the pop releases them, since a nested frame may not be used again
+ *     for a long time.
+ * <li>{@link #findings}: empty but while a close settles and reports.
+ * </ul>
+ * Fields are written only when their value changes: each reference store into a long-lived
+ * object costs a GC write barrier.
  */
 final class Frame implements TaskScope {
 
@@ -14,6 +52,7 @@ final class Frame implements TaskScope {
     private final int depth;
     private final MapSnapshot locals = new MapSnapshot(false);
     private final MapSnapshot inheritables = new MapSnapshot(true);
+    private final Findings findings = new Findings();
 
     private ThreadHygiene hygiene;
     private Class<?> taskType;
@@ -25,33 +64,6 @@ final class Frame implements TaskScope {
     private String name;
     private int priority;
     private Thread.UncaughtExceptionHandler handler;
-
-    /**
-     * Leftover types first seen in this scope or in scopes nested in it, to log when the outermost
-     * scope has closed: logging runs code that may use thread-locals of its own, which no open
-     * scope should count as its task's leftovers.
-     */
-    private List<FirstOccurrence> firsts;
-
-    /** A leftover type that {@code stats} saw for the first time. */
-    record FirstOccurrence(Stats stats, Leftover leftover) {
-    }
-    /**
-     * What the closing task left, for the listener, the JFR events and {@link #finish()}; created
-     * only when one of them wants it.
-     */
-    private List<Leftover> leftovers;
-    /** Whether the closing task's leftovers are committed as JFR events; decided once per close. */
-    private boolean recording;
-    /** Whether the closing scope's caller wants its leftovers ({@link #finish()}); set while settling. */
-    private boolean collecting;
-    /** How many leftovers the closing task left. */
-    private int leftoverCount;
-    /** The stats row of the latest leftovers, and how many of them are not added to it yet. */
-    private LongAdder pendingRow;
-    private int pendingCount;
-    /** Stale entries expunged while closing. */
-    int staleExpunged;
 
     Frame(Worker worker, int depth) {
         this.worker = worker;
@@ -92,6 +104,7 @@ final class Frame implements TaskScope {
         hygiene = next;
     }
 
+    /** The capture phase: mirrors the thread's maps and notes its state. */
     void capture() {
         Thread thread = worker.thread;
         ThreadHygiene h = hygiene;
@@ -136,7 +149,7 @@ final class Frame implements TaskScope {
             throw misuse(w);
         }
         List<Leftover> found = closeOpen(true);
-        return found == null ? List.of() : List.copyOf(found);
+        return found == null ? List.of() : found;
     }
 
     @Override
@@ -159,29 +172,6 @@ final class Frame implements TaskScope {
         }
     }
 
-    /**
-     * Closes this open, innermost scope. With {@code collect}, the leftovers are materialised and
-     * returned (null when none); otherwise they are built only for a listener or JFR and null is
-     * returned.
-     */
-    private List<Leftover> closeOpen(boolean collect) {
-        Worker w = worker;
-        ThreadHygiene h = hygiene;
-        Thread thread = w.thread;
-        boolean localsChanged = !locals.unchanged(thread);
-        boolean inheritablesChanged = h.inheritable && !inheritables.unchanged(thread);
-        boolean stateChanged = h.threadState && threadStateChanged(thread);
-        if (localsChanged || inheritablesChanged || stateChanged) {
-            return closeChanged(h, thread, localsChanged, inheritablesChanged, stateChanged, collect);
-        }
-        pop(w);
-        h.stats.taskClosed(w.tally(h.stats), null, 0, 0);
-        if (firsts != null) {
-            passOnFirstOccurrences();
-        }
-        return null;
-    }
-
     private IllegalStateException misuse(Worker w) {
         if (Thread.currentThread() != w.thread) {
             return new IllegalStateException("a TaskScope must be closed on the thread that entered it: entered on "
@@ -195,6 +185,30 @@ final class Frame implements TaskScope {
                 + " are still open; close scopes in reverse order of entering them");
     }
 
+    /**
+     * Closes this open, innermost scope: the untouched way out or the settle, then the report.
+     * Returns the leftovers when {@code collect} asks for them and there are any, else null.
+     */
+    private List<Leftover> closeOpen(boolean collect) {
+        Worker w = worker;
+        ThreadHygiene h = hygiene;
+        Thread thread = w.thread;
+        boolean localsChanged = !locals.unchanged(thread);
+        boolean inheritablesChanged = h.inheritable && !inheritables.unchanged(thread);
+        boolean stateChanged = h.threadState && threadStateChanged(thread);
+        List<Leftover> found = null;
+        if (localsChanged || inheritablesChanged || stateChanged) {
+            found = closeChanged(h, thread, localsChanged, inheritablesChanged, stateChanged, collect);
+        } else {
+            pop(w);
+            h.stats.taskClosed(w.tally(h.stats), null, 0, 0);
+        }
+        if (depth == 0 && w.hasPendingLog()) {
+            Report.pendingLog(w);
+        }
+        return found;
+    }
+
     private void pop(Worker w) {
         open = false;
         if (taskType != null) {
@@ -206,42 +220,24 @@ final class Frame implements TaskScope {
         w.depth = depth;
     }
 
-    /** The slow path: the task changed something, so restore or count it. */
+    /** The task changed something: settle the thread, pop, then report what was found. */
     private List<Leftover> closeChanged(ThreadHygiene h, Thread thread, boolean localsChanged,
             boolean inheritablesChanged, boolean stateChanged, boolean collect) {
-        List<Leftover> found;
-        int count;
-        int stale;
         Class<?> task = taskType;
         // The worker's name before the task, when the policy covers thread state; pop clears it.
         String workerName = name;
-        recording = LeftoverEvents.isRecording();
-        collecting = collect;
         try {
             settle(h, thread, localsChanged, inheritablesChanged, stateChanged);
+        } catch (Throwable e) {
+            findings.clear();
+            throw e;
         } finally {
-            collecting = false;
-            flushPendingRow();
-            found = leftovers;
-            count = leftoverCount;
-            stale = staleExpunged;
-            leftovers = null;
-            leftoverCount = 0;
-            staleExpunged = 0;
             pop(worker);
         }
         if (!h.enforce && depth > 0) {
             worker.rebaseAuditingFramesBelow(depth);
         }
-        h.closed(worker.tally(h.stats), thread, task, h.listener == null ? null : found, count, stale);
-        if (found != null && recording) {
-            LeftoverEvents.commit(h.policy(), found, workerName != null ? workerName : thread.getName(),
-                    thread.getId());
-        }
-        if (firsts != null) {
-            passOnFirstOccurrences();
-        }
-        return found;
+        return Report.scopeClosed(h, worker, thread, workerName, task, findings, collect);
     }
 
     private boolean threadStateChanged(Thread thread) {
@@ -249,16 +245,21 @@ final class Frame implements TaskScope {
                 || thread.getPriority() != priority || JdkAccess.uncaughtHandler(thread) != handler;
     }
 
+    /**
+     * The settle phase: restores (ENFORCE) or measures (AUDIT) what changed, writing what it finds
+     * into {@link #findings}; at depth 0, leaves the snapshots mirroring the thread again, so that
+     * the next task starts on the untouched path.
+     */
     private void settle(ThreadHygiene h, Thread thread, boolean localsChanged, boolean inheritablesChanged,
             boolean stateChanged) {
         boolean enforce = h.enforce;
-        boolean localsMirrored = localsChanged && locals.settle(thread, enforce, h.retention, this);
-        boolean inheritablesMirrored = inheritablesChanged && inheritables.settle(thread, enforce, h.retention, this);
+        boolean localsMirrored = localsChanged && locals.settle(thread, enforce, h.retention, findings);
+        boolean inheritablesMirrored = inheritablesChanged
+                && inheritables.settle(thread, enforce, h.retention, findings);
         if (stateChanged) {
             settleThreadState(thread, enforce);
         }
         if (depth == 0) {
-            // Make the arrays mirror the map again, so the next task starts on the fast path.
             if (localsChanged && !localsMirrored) {
                 locals.capture(thread);
             }
@@ -274,7 +275,7 @@ final class Frame implements TaskScope {
     private void settleThreadState(Thread thread, boolean enforce) {
         ClassLoader loader = JdkAccess.contextLoader(thread);
         if (loader != contextLoader) {
-            threadState("Thread.contextClassLoader", loader);
+            findings.threadState("Thread.contextClassLoader", loader);
             if (enforce) {
                 JdkAccess.setContextLoader(thread, contextLoader);
             }
@@ -283,7 +284,7 @@ final class Frame implements TaskScope {
         if (n != name) {
             // A new String with the same characters is no change worth reporting.
             if (!n.equals(name)) {
-                threadState("Thread.name", n);
+                findings.threadState("Thread.name", n);
             }
             if (enforce) {
                 thread.setName(name);
@@ -291,14 +292,14 @@ final class Frame implements TaskScope {
         }
         int p = thread.getPriority();
         if (p != priority) {
-            threadState("Thread.priority", p);
+            findings.threadState("Thread.priority", p);
             if (enforce) {
                 thread.setPriority(priority);
             }
         }
         Thread.UncaughtExceptionHandler ueh = JdkAccess.uncaughtHandler(thread);
         if (ueh != handler) {
-            threadState("Thread.uncaughtExceptionHandler", ueh);
+            findings.threadState("Thread.uncaughtExceptionHandler", ueh);
             if (enforce) {
                 JdkAccess.setUncaughtHandler(thread, handler);
             }
@@ -311,90 +312,6 @@ final class Frame implements TaskScope {
         contextLoader = null;
         name = null;
         handler = null;
-    }
-
-    private void threadState(String property, Object value) {
-        leftoverCount++;
-        hygiene.stats.countThreadState(property, value == null ? null : value.getClass(), taskType, this);
-        if (hygiene.listener != null || recording || collecting) {
-            add(new Leftover(Leftover.Kind.THREAD_STATE, property, typeName(value), false, taskTypeName()));
-        }
-    }
-
-    /**
-     * Counts one leftover; {@code key} is null for a stale entry. {@link Leftover} objects are built
-     * only for a listener or JFR events: the stats need just the pair of classes. An entry added
-     * holding null is what a {@code get()} that found nothing leaves; it carries nothing to the next
-     * task, so it is restored (removed) but not counted, or reading an unset context would look like
-     * a leak.
-     */
-    void leftover(Leftover.Kind kind, ThreadLocal<?> key, Object value, boolean inheritable) {
-        if (value == null && kind == Leftover.Kind.ADDED) {
-            return;
-        }
-        leftoverCount++;
-        LongAdder row = hygiene.stats.counter(key == null ? null : key.getClass(),
-                value == null ? null : value.getClass(), kind, inheritable, taskType, this);
-        if (row != pendingRow) {
-            flushPendingRow();
-            pendingRow = row;
-        }
-        pendingCount++;
-        if (hygiene.listener != null || recording || collecting) {
-            String localType = key == null ? Leftover.COLLECTED : key.getClass().getName();
-            add(new Leftover(kind, localType, typeName(value), inheritable, taskTypeName()));
-        }
-    }
-
-    /** Adds the leftovers counted for {@link #pendingRow}: one atomic add per run of a type, not one per leftover. */
-    private void flushPendingRow() {
-        if (pendingCount > 0) {
-            pendingRow.add(pendingCount);
-            pendingCount = 0;
-        }
-        pendingRow = null;
-    }
-
-    void firstOccurrence(Leftover first) {
-        firstOccurrence(new FirstOccurrence(hygiene.stats, first));
-    }
-
-    private void firstOccurrence(FirstOccurrence first) {
-        if (firsts == null) {
-            firsts = new ArrayList<>(2);
-        }
-        firsts.add(first);
-    }
-
-    /** After popping: hands what this scope saw first to the scope below, or logs it from the outermost. */
-    private void passOnFirstOccurrences() {
-        List<FirstOccurrence> first = firsts;
-        firsts = null;
-        if (depth > 0) {
-            Frame below = worker.frame(depth - 1);
-            for (FirstOccurrence f : first) {
-                below.firstOccurrence(f);
-            }
-        } else {
-            for (FirstOccurrence f : first) {
-                f.stats().logFirstOccurrence(f.leftover());
-            }
-        }
-    }
-
-    private void add(Leftover leftover) {
-        if (leftovers == null) {
-            leftovers = new ArrayList<>(4);
-        }
-        leftovers.add(leftover);
-    }
-
-    private String taskTypeName() {
-        return TaskTypes.name(taskType);
-    }
-
-    private static String typeName(Object value) {
-        return value == null ? null : value.getClass().getName();
     }
 
     @Override

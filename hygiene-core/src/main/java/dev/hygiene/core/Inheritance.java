@@ -1,8 +1,6 @@
 package dev.hygiene.core;
 
 import java.lang.ref.Reference;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * {@link ThreadHygiene#startClean}: settles the {@code InheritableThreadLocal} values that a new,
@@ -23,41 +21,25 @@ final class Inheritance {
         if (tab == null) {
             return;
         }
-        int leftovers = 0;
+        Findings findings = new Findings();
         int stale = 0;
-        boolean recording = LeftoverEvents.isRecording();
-        List<Leftover> found = hygiene.listener == null && !recording ? null : new ArrayList<>();
         for (Object slot : tab) {
             if (slot == null) {
                 continue;
             }
             Reference<?> entry = (Reference<?>) slot;
             ThreadLocal<?> key = (ThreadLocal<?>) entry.get();
-            Object value = JdkAccess.value(entry);
-            if (key != null && value == null) {
-                continue;   // nothing inherited: not a leftover, as in Frame.leftover
-            }
-            leftovers++;
             if (key == null) {
                 stale++;
             }
-            hygiene.stats.counter(key == null ? null : key.getClass(), value == null ? null : value.getClass(),
-                    key == null ? Leftover.Kind.STALE : Leftover.Kind.ADDED, true, Leftover.THREAD_CREATION, null)
-                    .increment();
-            if (found != null) {
-                found.add(new Leftover(key == null ? Leftover.Kind.STALE : Leftover.Kind.ADDED,
-                        key == null ? Leftover.COLLECTED : key.getClass().getName(),
-                        value == null ? null : value.getClass().getName(), true, Leftover.THREAD_CREATION));
-            }
+            // An entry holding null inherited nothing: Findings does not count it.
+            findings.entry(key == null ? Leftover.Kind.STALE : Leftover.Kind.ADDED, key, JdkAccess.value(entry),
+                    true);
         }
         if (hygiene.enforce) {
             JdkAccess.setMap(thread, true, null);
-        } else {
-            stale = 0;
+            findings.expunged(stale);
         }
-        hygiene.threadCreated(thread, hygiene.listener == null ? null : found, leftovers, stale);
-        if (recording) {
-            LeftoverEvents.commit(hygiene.policy(), found, thread.getName(), thread.getId());
-        }
+        Report.threadCreated(hygiene, thread, findings);
     }
 }

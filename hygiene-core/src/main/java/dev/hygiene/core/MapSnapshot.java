@@ -202,21 +202,21 @@ final class MapSnapshot {
     }
 
     /**
-     * Reports to {@code frame} what the task changed in this map and, when {@code enforce}, puts the
+     * Writes into {@code findings} what the task changed in this map and, when {@code enforce}, puts the
      * snapshot back. Called after {@link #unchanged} said false, on the thread that owns the map.
      * Returns whether the arrays still mirror the map afterwards (an enforced in-place restore), so
      * that no new capture is needed.
      */
-    boolean settle(Thread thread, boolean enforce, Retention retention, Frame frame) {
+    boolean settle(Thread thread, boolean enforce, Retention retention, Findings findings) {
         Object current = JdkAccess.map(thread, inheritable);
         Object[] tab = current == null ? null : JdkAccess.table(current);
         if (current == map && tab == table && tab != null) {
-            int settled = settleInPlace(current, tab, enforce, retention, frame);
+            int settled = settleInPlace(current, tab, enforce, retention, findings);
             if (settled != NOT_IN_PLACE) {
                 return settled == MIRRORED;
             }
         }
-        settleGeneral(thread, current, tab, enforce, retention, frame);
+        settleGeneral(thread, current, tab, enforce, retention, findings);
         return false;
     }
 
@@ -227,14 +227,43 @@ final class MapSnapshot {
     private static final int MIRRORED = 2;
 
     /**
-     * The in-place path: against the same table, every slot must hold its snapshot entry with a live
-     * key (its value may have changed), or a live, non-retained entry in a slot that was empty. One
-     * pass checks that and notes what to undo in {@link #marks}; only if it holds is anything
-     * reported or written. Returns {@link #NOT_IN_PLACE}, having done nothing, when the general path
-     * is needed. Enforcing puts the snapshot back; auditing leaves the map and moves the arrays to
-     * what the task left, as a capture would but touching only the marked slots.
+     * The in-place path, in three phases: {@link #mark} checks in one pass that the task changed
+     * the map in place (against the same table, every slot holds its snapshot entry with a live key,
+     * its value perhaps changed, or a live, non-retained entry in a slot that was empty) and notes
+     * the slots to settle; only if it did is anything found or written. {@link #settleMarked} then
+     * writes the findings and, when enforcing, puts the snapshot back; auditing leaves the map and
+     * {@link #advance}s the arrays to what the task left, as a capture would but touching only the
+     * marked slots. Returns {@link #NOT_IN_PLACE}, having done nothing, when the general path is
+     * needed.
      */
-    private int settleInPlace(Object current, Object[] tab, boolean enforce, Retention retention, Frame frame) {
+    private int settleInPlace(Object current, Object[] tab, boolean enforce, Retention retention, Findings findings) {
+        int marked = mark(tab, retention);
+        if (marked < 0) {
+            return NOT_IN_PLACE;
+        }
+        settleMarked(marked, tab, enforce, findings);
+        if (enforce) {
+            if (markedAdditions) {
+                JdkAccess.setSize(current, size);
+            }
+            return MIRRORED;
+        }
+        if (markedRetainedChange) {
+            return SETTLED;
+        }
+        advance(marked, tab);
+        return MIRRORED;
+    }
+
+    /** Whether {@link #mark} found an addition, and a retained entry whose value changed. */
+    private boolean markedAdditions;
+    private boolean markedRetainedChange;
+
+    /**
+     * The mark phase: notes in {@link #marks} each slot to settle ({@code i} for a changed value,
+     * {@code ~i} for an addition) and returns how many; -1 when the change was not in place.
+     */
+    private int mark(Object[] tab, Retention retention) {
         int len = length;
         if (marks.length < len) {
             marks = new int[len];
@@ -249,7 +278,7 @@ final class MapSnapshot {
             Object c = tab[i];
             if (c == null) {
                 if (entries[i] != null) {
-                    return NOT_IN_PLACE;   // the task removed a snapshot entry
+                    return -1;   // the task removed a snapshot entry
                 }
                 continue;
             }
@@ -259,7 +288,7 @@ final class MapSnapshot {
                 if (value != values[i]) {
                     ThreadLocal<?> key = (ThreadLocal<?>) entry.get();
                     if (key == null) {
-                        return NOT_IN_PLACE;
+                        return -1;
                     }
                     if (!retention.retains(key, value)) {
                         marks[n++] = i;
@@ -267,51 +296,56 @@ final class MapSnapshot {
                         retainedChange = true;
                     }
                 } else if (entry.refersTo(null)) {
-                    return NOT_IN_PLACE;
+                    return -1;
                 }
             } else {
                 ThreadLocal<?> key = (ThreadLocal<?>) entry.get();
                 if (entries[i] != null || key == null || retention.retains(key, JdkAccess.value(entry))) {
-                    return NOT_IN_PLACE;
+                    return -1;
                 }
                 marks[n++] = ~i;
                 additions = true;
             }
         }
-        for (int k = 0; k < n; k++) {
+        markedAdditions = additions;
+        markedRetainedChange = retainedChange;
+        return n;
+    }
+
+    /** Writes a finding for each of the {@code marked} slots and, when enforcing, undoes it. */
+    private void settleMarked(int marked, Object[] tab, boolean enforce, Findings findings) {
+        int[] marks = this.marks;
+        Object[] values = this.values;
+        for (int k = 0; k < marked; k++) {
             int m = marks[k];
             int i = m >= 0 ? m : ~m;
             Reference<?> entry = (Reference<?>) tab[i];
-            // A key the GC cleared since the pass above is reported as collected; the slot is
-            // settled all the same, as if the key had been cleared just after this close.
+            // A key the GC cleared since the mark phase is found as collected; the slot is settled
+            // all the same, as if the key had been cleared just after this close.
             ThreadLocal<?> key = (ThreadLocal<?>) entry.get();
             Object value = JdkAccess.value(entry);
             if (m >= 0) {
-                frame.leftover(Leftover.Kind.CHANGED, key, value, inheritable);
+                findings.entry(Leftover.Kind.CHANGED, key, value, inheritable);
                 if (enforce) {
                     JdkAccess.setValue(entry, values[i]);
                 }
             } else {
-                frame.leftover(key == null ? Leftover.Kind.STALE : Leftover.Kind.ADDED, key, value, inheritable);
+                findings.entry(key == null ? Leftover.Kind.STALE : Leftover.Kind.ADDED, key, value, inheritable);
                 if (enforce) {
                     tab[i] = null;
                     if (key == null) {
-                        frame.staleExpunged++;
+                        findings.expunged(1);
                     }
                 }
             }
         }
-        if (enforce) {
-            if (additions) {
-                JdkAccess.setSize(current, size);
-            }
-            return MIRRORED;
-        }
-        if (retainedChange) {
-            return SETTLED;
-        }
+    }
+
+    /** The audit's last phase: the arrays take what the task left in the {@code marked} slots. */
+    private void advance(int marked, Object[] tab) {
+        int[] marks = this.marks;
         int[] occupied = this.occupied;
-        for (int k = 0; k < n; k++) {
+        for (int k = 0; k < marked; k++) {
             int m = marks[k];
             int i = m >= 0 ? m : ~m;
             Reference<?> entry = (Reference<?>) tab[i];
@@ -322,23 +356,50 @@ final class MapSnapshot {
             }
             values[i] = JdkAccess.value(entry);
         }
-        return MIRRORED;
     }
 
+    /**
+     * The general path, in three phases: {@link #sortCurrent} decides for each entry now in the map
+     * whether it is kept (a snapshot entry, its value to be put back, or a retained one as the task
+     * left it), undone (an addition) or dropped (stale); {@link #findRemoved} finds the snapshot
+     * entries the task removed; when enforcing and anything is to be undone or expunged,
+     * {@link #rebuild} refills the table from the kept and removed entries.
+     */
     private void settleGeneral(Thread thread, Object current, Object[] tab, boolean enforce, Retention retention,
-            Frame frame) {
-        int len = length;
+            Findings findings) {
+        ensureScratch(length, tab == null ? 0 : tab.length);
+        int kept = sortCurrent(tab, retention, findings);
+        int restored = findRemoved(retention, findings);
+        if (enforce && (undo || staleSeen > 0)) {
+            Object target = current != null ? current : map;
+            int stale = staleSeen + rebuild(target, kept, restored);
+            if (current != target) {
+                JdkAccess.setMap(thread, inheritable, target);
+            }
+            findings.expunged(stale);
+        }
+        Arrays.fill(keep, 0, kept, null);
+    }
+
+    /** What the phases of the general path found: something to undo, and stale entries in the map. */
+    private boolean undo;
+    private int staleSeen;
+
+    /**
+     * Sorts the entries now in {@code tab}: the kept ones go to {@link #keep} (with the snapshot
+     * slot whose value to put back, or -1 to keep the task's), and {@link #found} notes which
+     * snapshot entries are still there. Returns how many were kept.
+     */
+    private int sortCurrent(Object[] tab, Retention retention, Findings findings) {
         int currentLength = tab == null ? 0 : tab.length;
-        ensureScratch(len, currentLength);
         int[] found = this.found;
         Object[] keep = this.keep;
         int[] keepSource = this.keepSource;
-        Arrays.fill(found, 0, len, -1);
+        Object[] values = this.values;
+        Arrays.fill(found, 0, length, -1);
         int kept = 0;
         int stale = 0;
         boolean undo = false;
-
-        // The current entries: keep, undo or drop each.
         for (int i = 0; i < currentLength; i++) {
             Object c = tab[i];
             if (c == null) {
@@ -350,7 +411,7 @@ final class MapSnapshot {
             if (key == null) {
                 stale++;
                 if (!captured(c, i)) {
-                    frame.leftover(Leftover.Kind.STALE, null, value, inheritable);
+                    findings.entry(Leftover.Kind.STALE, null, value, inheritable);
                 }
                 continue;
             }
@@ -359,22 +420,28 @@ final class MapSnapshot {
             if (j >= 0) {
                 found[j] = kept;
                 if (!retained && value != values[j]) {
-                    frame.leftover(Leftover.Kind.CHANGED, key, value, inheritable);
+                    findings.entry(Leftover.Kind.CHANGED, key, value, inheritable);
                     undo = true;
                 }
             } else if (!retained) {
-                frame.leftover(Leftover.Kind.ADDED, key, value, inheritable);
+                findings.entry(Leftover.Kind.ADDED, key, value, inheritable);
                 undo = true;
                 continue;
             }
             keepSource[kept] = retained ? -1 : j;
             keep[kept++] = c;
         }
+        this.undo = undo;
+        this.staleSeen = stale;
+        return kept;
+    }
 
-        // Snapshot entries the task removed.
+    /** Notes in {@link #putBack} the snapshot entries the task removed; returns how many. */
+    private int findRemoved(Retention retention, Findings findings) {
+        int[] found = this.found;
         int[] putBack = this.putBack;
         int restored = 0;
-        for (int j = 0; j < len; j++) {
+        for (int j = 0; j < length; j++) {
             if (entries[j] == null || found[j] >= 0) {
                 continue;
             }
@@ -383,20 +450,11 @@ final class MapSnapshot {
             if (key == null || retention.retains(key, values[j])) {
                 continue;
             }
-            frame.leftover(Leftover.Kind.REMOVED, key, values[j], inheritable);
+            findings.entry(Leftover.Kind.REMOVED, key, values[j], inheritable);
             undo = true;
             putBack[restored++] = j;
         }
-
-        if (enforce && (undo || stale > 0)) {
-            Object target = current != null ? current : map;
-            stale += rebuild(target, kept, restored);
-            if (current != target) {
-                JdkAccess.setMap(thread, inheritable, target);
-            }
-            frame.staleExpunged += stale;
-        }
-        Arrays.fill(keep, 0, kept, null);
+        return restored;
     }
 
     /** Whether stale entry {@code c}, now in slot {@code slot}, was already in the snapshot. */

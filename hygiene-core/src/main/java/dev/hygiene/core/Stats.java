@@ -136,42 +136,27 @@ final class Stats implements HygieneStats {
     }
 
     /**
-     * The counter of leftovers of a {@code ThreadLocal} of class {@code local} (null: collected)
-     * holding a value of class {@code value} (null: a null value). A hit in {@link #recent} costs two
-     * identity hashes and two weak-reference checks; a miss builds the row's name and looks it up.
+     * Adds {@code n} leftovers of a {@code ThreadLocal} of class {@code local} (null: collected)
+     * holding a value of class {@code value} (null: a null value) to their row. A hit in
+     * {@link #recent} costs two identity hashes and two weak-reference checks; a miss builds the
+     * row's name and looks it up.
+     *
+     * @return true when this made the row: the stats had not seen this pair of types before
      */
-    LongAdder counter(Class<?> local, Class<?> value) {
-        return counter(local, value, Leftover.Kind.ADDED, false, null, null);
-    }
-
-    /**
-     * {@link #counter(Class, Class)} for a leftover of {@code kind} left by {@code task} (a class, a
-     * name, or null); these only serve to log a type seen for the first time. A closing
-     * {@code frame} gets that first occurrence to log once the thread is settled, since logging
-     * runs code that may use thread-locals of its own; without a frame it is logged at once.
-     */
-    LongAdder counter(Class<?> local, Class<?> value, Leftover.Kind kind, boolean inheritable, Object task,
-            Frame frame) {
+    boolean countEntries(Class<?> local, Class<?> value, int n) {
         Class<?> l = local == null ? Collected.class : local;
         Class<?> v = value == null ? NullValue.class : value;
         int slot = (System.identityHashCode(l) * 31 + System.identityHashCode(v)) & (RECENT_SLOTS - 1);
         Recent recent = this.recent[slot];
         if (recent != null && recent.local.refersTo(l) && recent.value.refersTo(v)) {
-            return recent.count;
+            recent.count.add(n);
+            return false;
         }
         LongAdder created = new LongAdder();
         LongAdder count = row(byType, namedTypes, typeName(l) + " -> " + typeName(v), OTHER_TYPES, created);
-        if (count == created) {
-            Leftover first = new Leftover(kind, typeName(l), value == null ? null : value.getName(), inheritable,
-                    taskName(task));
-            if (frame != null) {
-                frame.firstOccurrence(first);
-            } else {
-                logFirstOccurrence(first);
-            }
-        }
         this.recent[slot] = new Recent(l, v, count);
-        return count;
+        count.add(n);
+        return count == created;
     }
 
     /** Logs a leftover type seen for the first time, on the thread that left it. */
@@ -179,27 +164,26 @@ final class Stats implements HygieneStats {
         log.firstOccurrence(first, Thread.currentThread().getName());
     }
 
-    private static String taskName(Object task) {
-        return task instanceof Class ? TaskTypes.name((Class<?>) task)
-                : task == null ? Leftover.UNKNOWN_TASK : task.toString();
-    }
     /**
-     * Counts one thread-state leftover: {@code property} now holds a value of class {@code value};
-     * left by {@code task}, for the log.
+     * Adds {@code n} thread-state leftovers to their row: {@code property} now holds a value of
+     * class {@code value}.
+     *
+     * @return true when this made the row
      */
-    void countThreadState(String property, Class<?> value, Class<?> task, Frame frame) {
+    boolean countThreadState(String property, Class<?> value, int n) {
         String type = property + " -> " + typeName(value == null ? NullValue.class : value);
         LongAdder count = byType.get(type);
+        boolean made = false;
         if (count == null) {
             LongAdder created = new LongAdder();
             count = row(byType, namedTypes, type, OTHER_TYPES, created);
-            if (count == created) {
-                frame.firstOccurrence(new Leftover(Leftover.Kind.THREAD_STATE, property,
-                        value == null ? null : value.getName(), false, TaskTypes.name(task)));
-            }
+            made = count == created;
         }
-        count.increment();
-    }    private static String typeName(Class<?> type) {
+        count.add(n);
+        return made;
+    }
+
+    private static String typeName(Class<?> type) {
         return type == Collected.class ? Leftover.COLLECTED : type == NullValue.class ? "null" : type.getName();
     }
 

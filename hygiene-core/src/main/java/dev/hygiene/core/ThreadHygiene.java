@@ -408,24 +408,8 @@ public final class ThreadHygiene {
         }
     }
 
-    /** Called by a closing frame that found changes, after it popped; {@code tally} is the worker's. */
-    void closed(Tally tally, Thread worker, Class<?> taskType, List<Leftover> leftovers, int leftoverCount,
-            int staleExpunged) {
-        stats.taskClosed(tally, taskType, leftoverCount, staleExpunged);
-        if (leftovers != null) {
-            notifyListener(worker, List.copyOf(leftovers));
-        }
-    }
-
-    /** Called by {@link Inheritance} for a new thread. */
-    void threadCreated(Thread thread, List<Leftover> leftovers, int leftoverCount, int staleExpunged) {
-        stats.threadCreated(leftoverCount, staleExpunged);
-        if (leftovers != null && !leftovers.isEmpty()) {
-            notifyListener(thread, List.copyOf(leftovers));
-        }
-    }
-
-    private void notifyListener(Thread worker, List<Leftover> leftovers) {
+    /** Hands {@code leftovers} to the policy's listener, which must exist; what it throws is logged. */
+    void notifyListener(Thread worker, List<Leftover> leftovers) {
         try {
             listener.onLeftovers(worker, leftovers);
         } catch (VirtualMachineError e) {

@@ -1,7 +1,9 @@
 package dev.hygiene.core;
 
 import java.lang.ref.Reference;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The hygiene state of one thread: the stack of its open scopes. Frames are created on first use
@@ -45,6 +47,15 @@ final class Worker {
     private int scopesWithoutTally;
     /** The number of open scopes. */
     int depth;
+    /**
+     * Leftover types first seen while scopes were open, to log once the thread is out of every
+     * scope (see {@link Report}); null when there are none.
+     */
+    private List<PendingLog> pendingLog;
+
+    /** A first occurrence that {@code stats} is to log. */
+    record PendingLog(Stats stats, Leftover leftover) {
+    }
 
     private Worker(Thread thread) {
         this.thread = thread;
@@ -169,6 +180,23 @@ final class Worker {
 
     Frame frame(int depth) {
         return frames[depth];
+    }
+
+    void logLater(Stats stats, Leftover first) {
+        if (pendingLog == null) {
+            pendingLog = new ArrayList<>(2);
+        }
+        pendingLog.add(new PendingLog(stats, first));
+    }
+
+    boolean hasPendingLog() {
+        return pendingLog != null;
+    }
+
+    List<PendingLog> takePendingLog() {
+        List<PendingLog> pending = pendingLog;
+        pendingLog = null;
+        return pending;
     }
 
     /** Opens the next frame for {@code hygiene}; the caller captures the snapshot. */

@@ -33,7 +33,7 @@ class StatsTest {
         int pairs = locals.size() * values.size();
         for (Class<?> local : locals) {
             for (Class<?> value : values) {
-                stats.counter(local, value).increment();
+                stats.countEntries(local, value, 1);
             }
         }
         Map<String, Long> rows = stats.leftoversByType();
@@ -46,7 +46,7 @@ class StatsTest {
         assertEquals(pairs, total);
         String first = locals.get(0).getName() + " -> " + values.get(0).getName();
         assertEquals(1L, rows.get(first));
-        stats.counter(locals.get(0), values.get(0)).increment();
+        stats.countEntries(locals.get(0), values.get(0), 1);
         assertEquals(2L, stats.leftoversByType().get(first), "a type tracked by name keeps its own row");
     }
 
@@ -56,10 +56,10 @@ class StatsTest {
         List<Class<?>> types = arrayTypes(String.class, 40);
         for (int round = 0; round < 50; round++) {
             for (Class<?> type : types) {
-                stats.counter(ThreadLocal.class, type).increment();
+                stats.countEntries(ThreadLocal.class, type, 1);
             }
-            stats.counter(null, byte[].class).increment();
-            stats.counter(ThreadLocal.class, null).increment();
+            stats.countEntries(null, byte[].class, 1);
+            stats.countEntries(ThreadLocal.class, null, 1);
         }
         Map<String, Long> rows = stats.leftoversByType();
         for (Class<?> type : types) {
@@ -72,9 +72,9 @@ class StatsTest {
     @Test
     void leftoversByTypeIsSortedMostFrequentFirst() {
         Stats stats = new Stats("sorted", Mode.ENFORCE);
-        stats.counter(ThreadLocal.class, Integer.class).increment();
-        stats.counter(ThreadLocal.class, String.class).increment();
-        stats.counter(ThreadLocal.class, String.class).increment();
+        stats.countEntries(ThreadLocal.class, Integer.class, 1);
+        stats.countEntries(ThreadLocal.class, String.class, 1);
+        stats.countEntries(ThreadLocal.class, String.class, 1);
         assertEquals(List.of("java.lang.ThreadLocal -> java.lang.String", "java.lang.ThreadLocal -> java.lang.Integer"),
                 new ArrayList<>(stats.leftoversByType().keySet()));
     }
@@ -83,7 +83,7 @@ class StatsTest {
     void reportShowsCountersAndRows() {
         Stats stats = new Stats("http-workers", Mode.ENFORCE);
         stats.taskClosed(Runnable.class, 0, 0);
-        stats.counter(InheritableThreadLocal.class, String.class).increment();
+        stats.countEntries(InheritableThreadLocal.class, String.class, 1);
         stats.taskClosed(StatsTest.class, 1, 3);
         String report = stats.report();
         assertTrue(report.startsWith("hygiene 'http-workers' (ENFORCE): 2 tasks, 1 with leftovers, 1 leftovers, "

@@ -1,0 +1,133 @@
+package dev.hygiene.core;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one reader of {@link Findings}: once a thread is settled, tells everyone who wants to know
+ * what a close or a thread creation found. The stats count every finding, in runs of one row at a
+ * time; {@link Leftover} objects are built here and nowhere else, and only when someone reads
+ * them: the policy's {@link LeftoverListener}, a Flight Recorder recording of
+ * {@link LeftoverEvent}, the caller of {@link TaskScope#finish()}, or the log for a type the stats
+ * had not seen. Logging and the listener run code that may use thread-locals of its own; the
+ * listener runs once the scope is popped, and the log waits (in the {@link Worker}) until the thread
+ * is out of every scope, so that no open scope counts their entries as its task's leftovers.
+ */
+final class Report {
+
+    private Report() {
+    }
+
+    /**
+     * Reports the findings of a closed scope, after its frame was popped, and clears them.
+     *
+     * @param workerName the thread's name before the task (when the policy covers thread state), or null
+     * @param taskType the class the task's leftovers are charged to, or null
+     * @param collect whether the caller wants the leftovers
+     * @return the leftovers, when {@code collect} and there are any; null otherwise
+     */
+    static List<Leftover> scopeClosed(ThreadHygiene hygiene, Worker worker, Thread thread, String workerName,
+            Class<?> taskType, Findings findings, boolean collect) {
+        Stats stats = hygiene.stats;
+        int count = findings.count();
+        stats.taskClosed(worker.tally(stats), taskType, count, findings.staleExpunged());
+        if (count == 0) {
+            findings.clear();
+            return null;
+        }
+        String task = TaskTypes.name(taskType);
+        countRows(stats, findings, task, worker);
+        boolean recording = LeftoverEvents.isRecording();
+        List<Leftover> leftovers = hygiene.listener != null || recording || collect
+                ? leftovers(findings, task) : null;
+        // The frame may be reused from here on (a listener can enter a scope): read nothing more.
+        findings.clear();
+        if (hygiene.listener != null) {
+            hygiene.notifyListener(thread, leftovers);
+        }
+        if (recording) {
+            LeftoverEvents.commit(hygiene.policy(), leftovers, workerName != null ? workerName : thread.getName(),
+                    thread.getId());
+        }
+        return collect ? leftovers : null;
+    }
+
+    /**
+     * Reports what a new thread inherited, found by {@link Inheritance} on the creating thread:
+     * leftovers of no task, charged to {@value Leftover#THREAD_CREATION}.
+     */
+    static void threadCreated(ThreadHygiene hygiene, Thread thread, Findings findings) {
+        Stats stats = hygiene.stats;
+        int count = findings.count();
+        stats.threadCreated(count, findings.staleExpunged());
+        if (count == 0) {
+            findings.clear();
+            return;
+        }
+        countRows(stats, findings, Leftover.THREAD_CREATION, Worker.existing());
+        boolean recording = LeftoverEvents.isRecording();
+        List<Leftover> leftovers = hygiene.listener != null || recording
+                ? leftovers(findings, Leftover.THREAD_CREATION) : null;
+        findings.clear();
+        if (hygiene.listener != null) {
+            hygiene.notifyListener(thread, leftovers);
+        }
+        if (recording) {
+            LeftoverEvents.commit(hygiene.policy(), leftovers, thread.getName(), thread.getId());
+        }
+    }
+
+    /**
+     * Adds each run of findings of one row to that row. A row made by this count is a type the
+     * stats had not seen: its first occurrence is logged once {@code worker}'s thread is out of
+     * every scope (at once when the thread has no scope open).
+     */
+    private static void countRows(Stats stats, Findings findings, String task, Worker worker) {
+        int count = findings.count();
+        for (int i = 0; i < count; ) {
+            int run = 1;
+            while (i + run < count && findings.sameRow(i, i + run)) {
+                run++;
+            }
+            String property = findings.property(i);
+            boolean created = property != null
+                    ? stats.countThreadState(property, findings.valueType(i), run)
+                    : stats.countEntries(findings.localType(i), findings.valueType(i), run);
+            if (created) {
+                Leftover first = leftover(findings, i, task);
+                if (worker != null && worker.depth > 0) {
+                    worker.logLater(stats, first);
+                } else {
+                    stats.logFirstOccurrence(first);
+                }
+            }
+            i += run;
+        }
+    }
+
+    /** Logs the first occurrences that waited for the thread to leave its last scope. */
+    static void pendingLog(Worker worker) {
+        List<Worker.PendingLog> pending = worker.takePendingLog();
+        for (Worker.PendingLog p : pending) {
+            p.stats().logFirstOccurrence(p.leftover());
+        }
+    }
+
+    private static List<Leftover> leftovers(Findings findings, String task) {
+        int count = findings.count();
+        List<Leftover> leftovers = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            leftovers.add(leftover(findings, i, task));
+        }
+        return List.copyOf(leftovers);
+    }
+
+    private static Leftover leftover(Findings findings, int i, String task) {
+        String property = findings.property(i);
+        Class<?> local = findings.localType(i);
+        Class<?> value = findings.valueType(i);
+        String localType = property != null ? property : local == null ? Leftover.COLLECTED : local.getName();
+        return new Leftover(findings.kind(i), localType, value == null ? null : value.getName(),
+                findings.inheritable(i), task);
+    }
+}
