@@ -32,20 +32,6 @@ class ScopeResultTest {
         thread.close();
     }
 
-    /** A named task type, so that attribution shows in the result. */
-    static final class Handler implements Runnable {
-        private final Runnable body;
-
-        Handler(Runnable body) {
-            this.body = body;
-        }
-
-        @Override
-        public void run() {
-            body.run();
-        }
-    }
-
     private List<Leftover> finishAround(ThreadHygiene hygiene, Runnable task) {
         return thread.call(() -> {
             TaskScope scope = hygiene.enter(task);
@@ -59,14 +45,14 @@ class ScopeResultTest {
         Object before = new Object();
         thread.run(() -> local.set(before));
         ThreadHygiene hygiene = ThreadHygiene.enforcing();
-        Handler task = new Handler(() -> {
+        Runnable task = new AuditTest.LeakyHandler(() -> {
             local.set("changed");
             inherited.set(7);
         });
 
         List<Leftover> found = finishAround(hygiene, task);
 
-        String handler = Handler.class.getName();
+        String handler = AuditTest.LeakyHandler.class.getName();
         assertEquals(List.of(
                 new Leftover(Leftover.Kind.CHANGED, "java.lang.ThreadLocal", "java.lang.String", false, handler),
                 new Leftover(Leftover.Kind.ADDED, "java.lang.InheritableThreadLocal", "java.lang.Integer", true,
@@ -79,10 +65,10 @@ class ScopeResultTest {
     @Test
     void auditingScopeReturnsTheLeftoversAndLeavesThem() {
         ThreadHygiene hygiene = ThreadHygiene.auditing();
-        List<Leftover> found = finishAround(hygiene, new Handler(() -> local.set("kept")));
+        List<Leftover> found = finishAround(hygiene, new AuditTest.LeakyHandler(() -> local.set("kept")));
 
         assertEquals(List.of(new Leftover(Leftover.Kind.ADDED, "java.lang.ThreadLocal", "java.lang.String", false,
-                Handler.class.getName())), found);
+                AuditTest.LeakyHandler.class.getName())), found);
         assertEquals("kept", thread.call(local::get), "AUDIT leaves the entry");
     }
 
