@@ -42,6 +42,14 @@ class ReadmeTest {
         assertTrue(out.contains("hygiene 'http-workers' (AUDIT): 1 tasks, 1 with leftovers"), out);
     }
 
+    @Test
+    void seamsExampleFinishesWithTheSubmittedTasksLeftoverAndRestores() throws Exception {
+        String out = ExamplesTest.captureOut(() -> SeamsExample.main(new String[0]));
+        assertTrue(out.contains(SeamsExample.OrderHandler.class.getName()
+                + " left java.lang.ThreadLocal -> java.lang.String"), out);
+        assertTrue(out.contains("after the scope: null"), out);
+    }
+
     private static List<String> javaBlocks(List<String> lines) {
         List<String> blocks = new ArrayList<>();
         StringBuilder block = null;
