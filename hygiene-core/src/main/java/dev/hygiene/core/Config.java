@@ -1,8 +1,6 @@
 package dev.hygiene.core;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Reads the system properties behind {@link ThreadHygiene#defaults()} and keeps the hygiene built
@@ -10,8 +8,8 @@ import java.util.Locale;
  */
 final class Config {
 
-    static final String MODE_PROPERTY = "hygiene.mode";
-    static final String RETAIN_PROPERTY = "hygiene.retain";
+    static final String MODE_PROPERTY = HygieneSettings.MODE_PROPERTY;
+    static final String RETAIN_PROPERTY = HygieneSettings.RETAIN_PROPERTY;
     static final String DEFAULT_NAME = "default";
 
     /** The hygiene built from the property values it remembers; replaced when they change. */
@@ -56,38 +54,10 @@ final class Config {
     }
 
     static Mode parseMode(String value) {
-        if (value == null) {
-            return Mode.ENFORCE;
-        }
-        switch (value.trim().toLowerCase(Locale.ROOT)) {
-            case "enforce":
-                return Mode.ENFORCE;
-            case "audit":
-                return Mode.AUDIT;
-            case "off":
-                return Mode.OFF;
-            default:
-                throw new IllegalArgumentException("system property " + MODE_PROPERTY + " is '" + value
-                        + "'; allowed values are enforce, audit and off (or leave it unset for enforce)");
-        }
+        return value == null ? Mode.ENFORCE : HygieneSettings.parseMode(value, "system property " + MODE_PROPERTY);
     }
 
     static List<String> parseRetain(String value) {
-        List<String> prefixes = new ArrayList<>();
-        if (value == null || value.isBlank()) {
-            return prefixes;
-        }
-        String[] items = value.split(",", -1);
-        for (int i = 0; i < items.length; i++) {
-            String prefix = items[i].trim();
-            String problem = HygienePolicy.prefixProblem(prefix);
-            if (problem != null) {
-                throw new IllegalArgumentException("system property " + RETAIN_PROPERTY + " is '" + value
-                        + "': item " + (i + 1) + " ('" + prefix + "') " + problem + "; allowed is a comma-separated "
-                        + "list of class-name prefixes, such as com.fasterxml.jackson.,org.slf4j.MDC");
-            }
-            prefixes.add(prefix);
-        }
-        return prefixes;
+        return HygieneSettings.parseRetain(value, ',', "system property " + RETAIN_PROPERTY);
     }
 }
