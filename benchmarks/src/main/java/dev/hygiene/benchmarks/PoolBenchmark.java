@@ -87,6 +87,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * In every peer but {@code bare}, {@code audit} and {@code off}, no request finds the context of an
  * earlier one.
  *
+ * <p><b>Requests.</b> With {@code requests=leaveContext} (the figures of the runs before
+ * 2026-12-03) each request puts its context in a thread-local, as above; with
+ * {@code requests=touchNothing} it only works, so that the hygienic peers only check and the batch
+ * shows what hygiene costs a pool whose tasks leave nothing (issue 12); then no peer is a dirty
+ * control and every hygiene must count no leftover.
+ *
  * <p><b>Checks.</b> The trial's teardown fails the run (with {@code -foe true}) if a peer did not do
  * its job: two probe tasks, run at once through the peer so that they land on both workers, read the
  * context. For the cleaning peers neither may find one; for {@code bare}, {@code audit} and {@code off}
@@ -120,6 +126,15 @@ public class PoolBenchmark {
         @Param({"bare", "enforce", "audit", "off", "wrap", "ttl", "wipe", "handWrittenRemove", "enforceAndRemove",
                 "virtualThread", "newThread"})
         String peer;
+
+        /**
+         * What each request does besides its work: {@code leaveContext} puts its context in a
+         * thread-local (and, but for the peers that remove it in {@code finally}, leaves it), which is
+         * what hygiene's restore has to clean; {@code touchNothing} touches no thread-local at all,
+         * the common case of a healthy pool, where hygiene only checks.
+         */
+        @Param({"leaveContext", "touchNothing"})
+        String requests;
 
         ExecutorService executor;
         /** The hygiene whose stats must count every task, or null. */
@@ -187,11 +202,18 @@ public class PoolBenchmark {
                 default:
                     throw new IllegalArgumentException("unknown peer " + peer);
             }
+            ThreadLocal<Object> requestContext = context;
+            if (requests.equals("touchNothing")) {
+                requestContext = null;
+                leavesContext = false;
+            } else if (!requests.equals("leaveContext")) {
+                throw new IllegalArgumentException("unknown requests " + requests + ": leaveContext or touchNothing");
+            }
             batchRequests = new Request[BATCH];
             for (int i = 0; i < BATCH; i++) {
-                batchRequests[i] = new Request(context, removeInFinally, batch);
+                batchRequests[i] = new Request(requestContext, removeInFinally, batch);
             }
-            single = new Request(context, removeInFinally, null);
+            single = new Request(requestContext, removeInFinally, null);
         }
 
         @TearDown(Level.Trial)
@@ -217,12 +239,13 @@ public class PoolBenchmark {
                             + " tasks, expected " + expected + " (" + submitted + " requests and " + THREADS
                             + " probes)");
                 }
-                if (hygiene.policy().mode() == dev.hygiene.core.Mode.AUDIT && stats.leftovers() == 0) {
+                if (hygiene.policy().mode() == dev.hygiene.core.Mode.AUDIT && requests.equals("leaveContext")
+                        && stats.leftovers() == 0) {
                     throw new IllegalStateException("peer audit counted no leftover: every request left its context");
                 }
-                if (peer.equals("enforceAndRemove") && stats.leftovers() != 0) {
-                    throw new IllegalStateException("peer enforceAndRemove: hygiene counted " + stats.leftovers()
-                            + " leftovers, but every request removed its context itself");
+                if ((peer.equals("enforceAndRemove") || requests.equals("touchNothing")) && stats.leftovers() != 0) {
+                    throw new IllegalStateException("peer " + peer + " with " + requests + ": hygiene counted "
+                            + stats.leftovers() + " leftovers, but no request left anything");
                 }
             }
         }

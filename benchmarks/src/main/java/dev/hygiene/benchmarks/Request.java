@@ -31,7 +31,8 @@ final class Request implements Runnable {
     private final Batch batch;
 
     /**
-     * @param context the thread-local that holds a request's context on the worker
+     * @param context the thread-local that holds a request's context on the worker, or null for a
+     *        request that touches no thread-local
      * @param removeInFinally whether the request removes its context in {@code finally}, as a careful
      *        developer writes it; otherwise it leaves it on the worker
      * @param batch the batch to count down when the request ends, or null
@@ -45,14 +46,17 @@ final class Request implements Runnable {
     @Override
     public void run() {
         ThreadLocal<Object> context = this.context;
-        context.set(this);
-        if (removeInFinally) {
+        if (context == null) {
+            work();
+        } else if (removeInFinally) {
+            context.set(this);
             try {
                 work();
             } finally {
                 context.remove();
             }
         } else {
+            context.set(this);
             work();
         }
         if (batch != null) {

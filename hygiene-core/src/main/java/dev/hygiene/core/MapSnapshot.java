@@ -237,7 +237,7 @@ final class MapSnapshot {
      * needed.
      */
     private int settleInPlace(Object current, Object[] tab, boolean enforce, Retention retention, Findings findings) {
-        int marked = mark(tab, retention);
+        int marked = mark(current, tab, retention);
         if (marked < 0) {
             return NOT_IN_PLACE;
         }
@@ -262,8 +262,16 @@ final class MapSnapshot {
     /**
      * The mark phase: notes in {@link #marks} each slot to settle ({@code i} for a changed value,
      * {@code ~i} for an addition) and returns how many; -1 when the change was not in place.
+     *
+     * <p>It visits the snapshot's own slots, then finds the additions without visiting every slot:
+     * once each snapshot slot is known to hold its own entry, the JDK's {@code size}, which counts
+     * the non-null slots, says how many other slots hold one, and all of them were empty at capture.
+     * They are looked for first at the home slots of the keys that tasks on this thread added
+     * before ({@link #recentKeys}: a pool's requests add the same thread-locals task after task),
+     * and only when those do not account for all of them by a walk of the whole table, which also
+     * remembers the keys it finds.
      */
-    private int mark(Object[] tab, Retention retention) {
+    private int mark(Object current, Object[] tab, Retention retention) {
         int len = length;
         if (marks.length < len) {
             marks = new int[len];
@@ -271,45 +279,123 @@ final class MapSnapshot {
         int[] marks = this.marks;
         Object[] entries = this.entries;
         Object[] values = this.values;
+        int[] occupied = this.occupied;
         int n = 0;
-        boolean additions = false;
         boolean retainedChange = false;
-        for (int i = 0; i < len; i++) {
+        for (int k = 0, count = size; k < count; k++) {
+            int i = occupied[k];
             Object c = tab[i];
-            if (c == null) {
-                if (entries[i] != null) {
-                    return -1;   // the task removed a snapshot entry
+            if (c != entries[i]) {
+                return -1;   // the task removed or replaced a snapshot entry
+            }
+            Reference<?> entry = (Reference<?>) c;
+            Object value = JdkAccess.value(entry);
+            if (value != values[i]) {
+                ThreadLocal<?> key = (ThreadLocal<?>) entry.get();
+                if (key == null) {
+                    return -1;
                 }
+                if (!retention.retains(key, value)) {
+                    marks[n++] = i;
+                } else {
+                    retainedChange = true;
+                }
+            } else if (entry.refersTo(null)) {
+                return -1;
+            }
+        }
+        markedRetainedChange = retainedChange;
+        int added = JdkAccess.size(current) - size;
+        markedAdditions = added > 0;
+        if (added <= 0) {
+            return added == 0 ? n : -1;
+        }
+        int probed = markRecentAdditions(tab, retention, n, added);
+        if (probed < 0) {
+            return -1;
+        }
+        return probed == added ? n + probed : markAllAdditions(tab, retention, n);
+    }
+
+    /**
+     * Marks the additions found at the home slots of {@link #recentKeys}, after the {@code n} marks
+     * already made; returns how many, at most {@code added}, or -1 if one of them needs the
+     * general path (a retained addition).
+     */
+    private int markRecentAdditions(Object[] tab, Retention retention, int n, int added) {
+        WeakReference<Object>[] recent = recentKeys;
+        int mask = tab.length - 1;
+        int found = 0;
+        for (int r = 0; r < recentCount && found < added; r++) {
+            ThreadLocal<?> key = (ThreadLocal<?>) recent[r].get();
+            if (key == null) {
+                continue;
+            }
+            for (int i = JdkAccess.hash(key) & mask; tab[i] != null; i = (i + 1) & mask) {
+                @SuppressWarnings("unchecked")
+                Reference<Object> entry = (Reference<Object>) tab[i];
+                if (entry.refersTo(key)) {
+                    if (entries[i] == null) {
+                        if (retention.retains(key, JdkAccess.value(entry))) {
+                            return -1;
+                        }
+                        marks[n + found++] = ~i;
+                    }
+                    break;
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Marks every addition, after the {@code n} marks of the snapshot's own slots, by a walk of the
+     * whole table; returns the number of marks, or -1 if an addition needs the general path (stale
+     * or retained). Remembers the added keys for {@link #markRecentAdditions}.
+     */
+    private int markAllAdditions(Object[] tab, Retention retention, int n) {
+        Object[] entries = this.entries;
+        for (int i = 0, len = tab.length; i < len; i++) {
+            Object c = tab[i];
+            if (c == null || entries[i] != null) {
                 continue;
             }
             Reference<?> entry = (Reference<?>) c;
-            if (c == entries[i]) {
-                Object value = JdkAccess.value(entry);
-                if (value != values[i]) {
-                    ThreadLocal<?> key = (ThreadLocal<?>) entry.get();
-                    if (key == null) {
-                        return -1;
-                    }
-                    if (!retention.retains(key, value)) {
-                        marks[n++] = i;
-                    } else {
-                        retainedChange = true;
-                    }
-                } else if (entry.refersTo(null)) {
-                    return -1;
-                }
-            } else {
-                ThreadLocal<?> key = (ThreadLocal<?>) entry.get();
-                if (entries[i] != null || key == null || retention.retains(key, JdkAccess.value(entry))) {
-                    return -1;
-                }
-                marks[n++] = ~i;
-                additions = true;
+            ThreadLocal<?> key = (ThreadLocal<?>) entry.get();
+            if (key == null || retention.retains(key, JdkAccess.value(entry))) {
+                return -1;
+            }
+            marks[n++] = ~i;
+            rememberAdded(key);
+        }
+        return n;
+    }
+
+    /** How many keys {@link #recentKeys} holds at most. */
+    private static final int RECENT_KEYS = 8;
+
+    /**
+     * Keys that tasks added to this map before, weakly held, newest in the slot after the last
+     * replaced one: where {@link #markRecentAdditions} looks first. Allocates a weak reference only
+     * for a key not held yet, so a pool whose tasks add the same thread-locals allocates nothing.
+     */
+    @SuppressWarnings("unchecked")
+    private WeakReference<Object>[] recentKeys = (WeakReference<Object>[]) new WeakReference<?>[RECENT_KEYS];
+    private int recentCount;
+    private int recentNext;
+
+    private void rememberAdded(ThreadLocal<?> key) {
+        WeakReference<Object>[] recent = recentKeys;
+        for (int r = 0; r < recentCount; r++) {
+            if (recent[r].refersTo(key)) {
+                return;
             }
         }
-        markedAdditions = additions;
-        markedRetainedChange = retainedChange;
-        return n;
+        recent[recentNext] = new WeakReference<>(key);
+        recentNext = (recentNext + 1) % RECENT_KEYS;
+        if (recentCount < RECENT_KEYS) {
+            recentCount++;
+        }
     }
 
     /** Writes a finding for each of the {@code marked} slots and, when enforcing, undoes it. */
