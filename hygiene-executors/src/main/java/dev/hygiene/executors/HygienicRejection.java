@@ -21,26 +21,6 @@ final class HygienicRejection implements RejectedExecutionHandler {
 
     @Override
     public void rejectedExecution(Runnable r, ThreadPoolExecutor executor) {
-        handler.rejectedExecution(new RejectedTask(r, hygiene), executor);
-    }
-
-    /** The caller's task for a rejected one handed back to {@code execute}, any other as it is. */
-    static Runnable unwrap(Runnable runnable) {
-        return runnable instanceof RejectedTask ? ((RejectedTask) runnable).task : runnable;
-    }
-
-    /**
-     * A rejected task as the handler sees it. Its {@code toString} is the task's, so that the
-     * message of {@code AbortPolicy}'s exception is exactly what a plain pool's would be.
-     */
-    static final class RejectedTask extends HygienicTask {
-        RejectedTask(Runnable task, ThreadHygiene hygiene) {
-            super(task, hygiene);
-        }
-
-        @Override
-        public String toString() {
-            return task.toString();
-        }
+        handler.rejectedExecution(new HygienicTask(r, hygiene), executor);
     }
 }

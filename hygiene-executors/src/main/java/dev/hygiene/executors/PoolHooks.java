@@ -60,7 +60,7 @@ final class PoolHooks {
      * rejected task back, and the queue must hold the caller's.
      */
     Runnable command(Runnable command) {
-        return HygienicRejection.unwrap(Checks.notNull(command, "command"));
+        return HygienicTask.unwrap(Checks.notNull(command, "command"), hygiene);
     }
 
     /** {@code setThreadFactory}: the decorated factory to install. */
