@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hygiene.testsupport.ThrowawayLoader;
+import dev.hygiene.testsupport.fixtures.Leaky;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
@@ -104,15 +106,15 @@ class LeakReleaseTest extends DirtyControlTest {
         WeakReference<ClassLoader> clean = leakFromThrowawayLoader(hygienic, hygiene);
         awaitCleared(clean);
         assertTrue(hygiene.stats().leftoversByType().containsKey(
-                "java.lang.ThreadLocal -> dev.hygiene.core.fixtures.Leaky"), hygiene.stats().report());
+                "java.lang.ThreadLocal -> dev.hygiene.testsupport.fixtures.Leaky"), hygiene.stats().report());
     }
 
     /** Loads Leaky in a fresh loader, runs its leak() on the thread, and forgets the loader. */
     private static WeakReference<ClassLoader> leakFromThrowawayLoader(ReusedThread thread, ThreadHygiene hygiene) {
-        ClassLoader loader = new ThrowawayLoader("dev.hygiene.core.fixtures.Leaky");
+        ClassLoader loader = new ThrowawayLoader(Leaky.class.getName());
         thread.run(hygiene, () -> {
             try {
-                loader.loadClass("dev.hygiene.core.fixtures.Leaky").getMethod("leak").invoke(null);
+                loader.loadClass(Leaky.class.getName()).getMethod("leak").invoke(null);
             } catch (ReflectiveOperationException e) {
                 throw new AssertionError(e);
             }

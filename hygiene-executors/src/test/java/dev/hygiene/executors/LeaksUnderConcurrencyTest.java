@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hygiene.core.HygieneStats;
 import dev.hygiene.core.HygienicThread;
 import dev.hygiene.core.ThreadHygiene;
+import dev.hygiene.testsupport.ThrowawayLoader;
+import dev.hygiene.testsupport.fixtures.Leaky;
 import java.lang.ref.WeakReference;
 import java.lang.reflect.Array;
 import java.time.Duration;
@@ -304,10 +306,10 @@ class LeaksUnderConcurrencyTest {
         List<Runnable> tasks = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             tasks.add(() -> {
-                ClassLoader loader = new ThrowawayLoader("dev.hygiene.executors.fixtures.Leaky");
+                ClassLoader loader = new ThrowawayLoader(Leaky.class.getName());
                 loaders.add(new WeakReference<>(loader));
                 try {
-                    loader.loadClass("dev.hygiene.executors.fixtures.Leaky").getMethod("leak").invoke(null);
+                    loader.loadClass(Leaky.class.getName()).getMethod("leak").invoke(null);
                 } catch (ReflectiveOperationException e) {
                     throw new AssertionError(e);
                 }
@@ -329,7 +331,7 @@ class LeaksUnderConcurrencyTest {
         runConcurrently(hygienicPool(hygienicThreads(), hygiene), leakFromThrowawayLoaders(count, freed));
         awaitTasks(hygiene, count);
         awaitAllCleared(freed, "every loader is freed: neither the workers nor the stats pin it");
-        assertEquals(Map.of("java.lang.ThreadLocal -> dev.hygiene.executors.fixtures.Leaky", (long) count),
+        assertEquals(Map.of("java.lang.ThreadLocal -> dev.hygiene.testsupport.fixtures.Leaky", (long) count),
                 hygiene.stats().leftoversByType(), "one row, by name, for the classes of all the loaders");
     }
 
