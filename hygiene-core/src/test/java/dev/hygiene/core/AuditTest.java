@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hygiene.testsupport.RawMaps;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.List;
@@ -110,7 +111,7 @@ class AuditTest {
         assertEquals(Leftover.Kind.STALE, stale.kind());
         assertEquals(Leftover.COLLECTED, stale.localType());
         assertEquals("[B", stale.valueType());
-        assertEquals(1, thread.call(() -> Maps.staleValues(false).size()), "audit leaves the stale entry");
+        assertEquals(1, thread.call(() -> RawMaps.staleValues(false).size()), "audit leaves the stale entry");
         assertEquals(0, audit.stats().staleExpunged());
     }
 

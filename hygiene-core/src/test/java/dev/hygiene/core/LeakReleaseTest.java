@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hygiene.testsupport.RawMaps;
 import dev.hygiene.testsupport.ThrowawayLoader;
 import dev.hygiene.testsupport.fixtures.Leaky;
 import java.lang.ref.WeakReference;
@@ -64,7 +65,7 @@ class LeakReleaseTest extends DirtyControlTest {
         plain.run(() -> { });
         collect();
         assertFalse(value.get().refersTo(null), "control: a stale entry keeps its value on a plain thread");
-        assertEquals(1, plain.call(() -> Maps.staleValues(false).size()));
+        assertEquals(1, plain.call(() -> RawMaps.staleValues(false).size()));
 
         // Hygiene's own per-thread state must exist first: the JDK may expunge stale entries itself
         // while inserting a new entry, and this test is about hygiene doing it.
@@ -73,7 +74,7 @@ class LeakReleaseTest extends DirtyControlTest {
         awaitCleared(key.get());
         hygienic.run(hygiene, () -> { });             // touches nothing; closing expunges
         awaitCleared(value.get());
-        assertEquals(0, hygienic.call(() -> Maps.staleValues(false).size()));
+        assertEquals(0, hygienic.call(() -> RawMaps.staleValues(false).size()));
         assertEquals(1, hygiene.stats().staleExpunged());
         assertEquals(0, hygiene.stats().leftovers(), "an entry stale before the task is not the task's leftover");
     }

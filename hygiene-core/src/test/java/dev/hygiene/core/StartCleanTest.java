@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hygiene.testsupport.RawMaps;
 import java.lang.ref.Reference;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
@@ -60,7 +61,7 @@ class StartCleanTest {
      */
     private FutureTask<List<Object>> probe() {
         return new FutureTask<>(() -> {
-            int entries = Maps.entries(true);
+            int entries = RawMaps.entries(true);
             return Arrays.asList(entries, user.get(), tenant.get());
         });
     }
@@ -211,14 +212,14 @@ class StartCleanTest {
 
     @Test
     void enforceExpungesInheritedEntryWhoseLocalWasCollected() {
-        FutureTask<Integer> staleOnPlain = new FutureTask<>(() -> Maps.staleValues(true).size());
+        FutureTask<Integer> staleOnPlain = new FutureTask<>(() -> RawMaps.staleValues(true).size());
         assertEquals(1, startAndGet(newThreadWithStaleInheritedEntry(staleOnPlain, null), staleOnPlain),
                 "control: the plain thread starts with the stale entry and its value");
 
         List<Leftover> heard = new CopyOnWriteArrayList<>();
         ThreadHygiene hygiene = ThreadHygiene.of(HygienePolicy.builder()
                 .onLeftovers((worker, leftovers) -> heard.addAll(leftovers)).build());
-        FutureTask<Integer> entries = new FutureTask<>(() -> Maps.entries(true));
+        FutureTask<Integer> entries = new FutureTask<>(() -> RawMaps.entries(true));
         assertEquals(0, startAndGet(newThreadWithStaleInheritedEntry(entries, hygiene), entries));
         assertEquals(1, hygiene.stats().staleExpunged(), hygiene.stats().report());
         assertEquals(3, hygiene.stats().leftovers(), hygiene.stats().report());
@@ -232,7 +233,7 @@ class StartCleanTest {
     @Test
     void auditCountsInheritedEntryWhoseLocalWasCollectedButExpungesNothing() {
         ThreadHygiene audit = ThreadHygiene.auditing();
-        FutureTask<Integer> stale = new FutureTask<>(() -> Maps.staleValues(true).size());
+        FutureTask<Integer> stale = new FutureTask<>(() -> RawMaps.staleValues(true).size());
         assertEquals(1, startAndGet(newThreadWithStaleInheritedEntry(stale, audit), stale));
         assertEquals(0, audit.stats().staleExpunged(), audit.stats().report());
         assertEquals(3, audit.stats().leftovers(), audit.stats().report());
@@ -244,7 +245,7 @@ class StartCleanTest {
         CountDownLatch go = new CountDownLatch(1);
         FutureTask<List<Object>> probe = new FutureTask<>(() -> {
             go.await();
-            int entries = Maps.entries(true);
+            int entries = RawMaps.entries(true);
             return Arrays.asList(entries, user.get(), tenant.get());
         });
         Thread running = newThread(probe, null);

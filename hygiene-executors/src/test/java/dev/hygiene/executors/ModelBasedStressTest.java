@@ -8,6 +8,7 @@ import dev.hygiene.core.HygienicThread;
 import dev.hygiene.core.Mode;
 import dev.hygiene.core.TaskScope;
 import dev.hygiene.core.ThreadHygiene;
+import dev.hygiene.testsupport.RawMaps;
 import java.lang.ref.SoftReference;
 import java.lang.ref.WeakReference;
 import java.net.URL;
