@@ -1,16 +1,15 @@
 package dev.hygiene.core;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hygiene.testsupport.Gc;
 import dev.hygiene.testsupport.RawMaps;
 import java.lang.ref.Reference;
 import java.lang.ref.WeakReference;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +30,6 @@ import org.junit.jupiter.api.Test;
  */
 class StartCleanTest {
 
-    private static final Duration GC_TIMEOUT = Duration.ofSeconds(60);
     private static final String ROW = "java.lang.InheritableThreadLocal -> java.lang.String";
     private static final Leftover INHERITED_STRING = new Leftover(Leftover.Kind.ADDED,
             "java.lang.InheritableThreadLocal", "java.lang.String", true, Leftover.THREAD_CREATION);
@@ -206,7 +204,7 @@ class StartCleanTest {
             dropped.remove();
             return t;
         });
-        awaitCleared(key.get());
+        Gc.awaitCleared(key.get());
         return hygiene == null ? thread : creator.call(() -> hygiene.startClean(thread));
     }
 
@@ -292,12 +290,12 @@ class StartCleanTest {
 
         Thread plainThread = newThread(() -> { }, null);
         WeakReference<Object> plainCopy = buffer.lastCopy.get();
-        collect();
+        Gc.collect();
         assertFalse(plainCopy.refersTo(null), "control: an unstarted plain thread pins its inherited copy");
 
         Thread cleanThread = newThread(() -> { }, ThreadHygiene.enforcing());
         WeakReference<Object> cleanCopy = buffer.lastCopy.get();
-        awaitCleared(cleanCopy);
+        Gc.awaitCleared(cleanCopy);
 
         assertSame(creatorsBuffer, creator.call(buffer::get), "the creator keeps its own value");
         Reference.reachabilityFence(plainThread);
@@ -305,19 +303,6 @@ class StartCleanTest {
         Reference.reachabilityFence(buffer);
     }
 
-    private static void awaitCleared(WeakReference<?> ref) {
-        await().atMost(GC_TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> {
-            System.gc();
-            return ref.refersTo(null);
-        });
-    }
-
-    /** Collects several times; for controls whose referent is strongly held, so must survive. */
-    private static void collect() {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-    }
 
     @Test
     void aCleanThreadStillPassesItsOwnValuesToItsChildren() {
