@@ -2,6 +2,7 @@ package dev.hygiene.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.hygiene.testsupport.ChildProcess;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +30,8 @@ class AgentIT {
     }
 
     /** The next task on the worker sees what task 1 left without hygiene, and nothing with it. */
-    private static void assertEnforceCleansWorker(ChildJvm.Result child) {
-        child.assertProbesRan()
+    private static void assertEnforceCleansWorker(ChildProcess child) {
+        child.assertExitCode(ChildProbe.EXIT_OK)
                 .assertValue("supported", "true")
                 .assertValue("enforcing", "ok")
                 .assertValue("clean.plain.sameWorker", "true")
@@ -45,7 +46,7 @@ class AgentIT {
 
     @Test
     void agentMakesHygieneSupportedWithoutAddOpens() {
-        ChildJvm.classPath(agent(), "supported", "auditing").assertProbesRan()
+        ChildJvm.classPath(agent(), "supported", "auditing").assertExitCode(ChildProbe.EXIT_OK)
                 .assertValue("supported", "true")
                 .assertValue("auditing", "ok")
                 .assertValue("auditing.mode", "AUDIT");
@@ -58,7 +59,7 @@ class AgentIT {
 
     @Test
     void agentStartsWithoutWarnings() {
-        ChildJvm.Result child = ChildJvm.classPath(agent(), "supported").assertProbesRan();
+        ChildProcess child = ChildJvm.classPath(agent(), "supported").assertExitCode(ChildProbe.EXIT_OK);
         assertEquals("", child.stderr(), child::describe);
     }
 
@@ -81,19 +82,20 @@ class AgentIT {
 
     @Test
     void executableJarWithoutEitherAttributeIsNotSupported(@TempDir Path dir) {
-        ChildJvm.executableJar(dir, Map.of(), "supported").assertProbesRan().assertValue("supported", "false");
+        ChildJvm.executableJar(dir, Map.of(), "supported").assertExitCode(ChildProbe.EXIT_OK)
+                .assertValue("supported", "false");
     }
 
     @Test
     void agentOnModulePathOpensJavaLangToTheNamedModule() {
-        ChildJvm.Result child = ChildJvm.modulePath(agent(), "module", "supported", "enforcing", "clean");
+        ChildProcess child = ChildJvm.modulePath(agent(), "module", "supported", "enforcing", "clean");
         child.assertValue("module", "dev.hygiene.core");
         assertEnforceCleansWorker(child);
     }
 
     @Test
     void addOpensToTheModuleLetsEnforceCleanOnModulePath() {
-        ChildJvm.Result child = ChildJvm.modulePath(ChildJvm.OPENS_TO_MODULE, "module", "supported", "enforcing", "clean");
+        ChildProcess child = ChildJvm.modulePath(ChildJvm.OPENS_TO_MODULE, "module", "supported", "enforcing", "clean");
         child.assertValue("module", "dev.hygiene.core");
         assertEnforceCleansWorker(child);
     }

@@ -1,12 +1,12 @@
 package dev.hygiene.core;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hygiene.testsupport.Gc;
+import dev.hygiene.testsupport.RawMaps;
 import java.lang.ref.WeakReference;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -100,17 +100,14 @@ class AuditTest {
             perRequest.set(new byte[1024]);
             WeakReference<Object> key = new WeakReference<>(perRequest);
             perRequest = null;
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                System.gc();
-                return key.refersTo(null);
-            });
+            Gc.awaitCleared(key);
         });
         assertEquals(1, heard.size(), heard.toString());
         Leftover stale = heard.get(0);
         assertEquals(Leftover.Kind.STALE, stale.kind());
         assertEquals(Leftover.COLLECTED, stale.localType());
         assertEquals("[B", stale.valueType());
-        assertEquals(1, thread.call(() -> Maps.staleValues(false).size()), "audit leaves the stale entry");
+        assertEquals(1, thread.call(() -> RawMaps.staleValues(false).size()), "audit leaves the stale entry");
         assertEquals(0, audit.stats().staleExpunged());
     }
 

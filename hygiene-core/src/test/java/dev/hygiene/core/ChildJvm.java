@@ -1,34 +1,27 @@
 package dev.hygiene.core;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.hygiene.testsupport.ChildProcess;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
 /**
  * Starts a child JVM of the JDK that runs the tests, with hygiene-core's packaged jar and the test
- * classes, and runs {@link ChildProbe} in it. The child's JVM options are exactly the ones a test
- * gives: the environment variables through which the launcher would add options of its own
- * ({@code JAVA_TOOL_OPTIONS}, {@code JDK_JAVA_OPTIONS}, {@code _JAVA_OPTIONS}) are removed, so that a
- * child started "without access" really has none.
+ * classes, and runs {@link ChildProbe} in it, with {@link ChildProcess}: the child's JVM options are
+ * exactly the ones a test gives, and {@link ChildProcess#value(String)} reads what the probe printed.
  *
  * <p>Needs the system properties {@value #JAR_PROPERTY} and {@value #TEST_CLASSES_PROPERTY}, which
  * failsafe sets (see hygiene-core's pom).
@@ -43,10 +36,6 @@ final class ChildJvm {
 
     /** The documented option that opens java.lang to hygiene-core on the module path. */
     static final List<String> OPENS_TO_MODULE = List.of("--add-opens", "java.base/java.lang=dev.hygiene.core");
-
-    private static final long TIMEOUT_SECONDS = 60;
-    private static final List<String> LAUNCHER_ENVIRONMENT =
-            List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
 
     private ChildJvm() {
     }
@@ -65,7 +54,7 @@ final class ChildJvm {
         String value = System.getProperty(property);
         if (value == null || value.isBlank()) {
             fail("system property " + property + " is not set; run the child-JVM tests with "
-                    + "'mvn -pl hygiene-core verify', whose failsafe configuration sets it");
+                    + "'mvn -pl hygiene-core -am verify', whose failsafe configuration sets it");
         }
         Path path = Path.of(value);
         if (!Files.exists(path)) {
@@ -82,7 +71,7 @@ final class ChildJvm {
      * @param probes the probes to run, see {@link ChildProbe}
      * @return what the child printed and how it exited
      */
-    static Result classPath(List<String> jvmOptions, String... probes) {
+    static ChildProcess classPath(List<String> jvmOptions, String... probes) {
         return classPath(ChildProbe.class, jvmOptions, probes);
     }
 
@@ -95,7 +84,7 @@ final class ChildJvm {
      * @param arguments the arguments of {@code main}
      * @return what the child printed and how it exited
      */
-    static Result classPath(Class<?> mainClass, List<String> jvmOptions, String... arguments) {
+    static ChildProcess classPath(Class<?> mainClass, List<String> jvmOptions, String... arguments) {
         List<String> command = new ArrayList<>(jvmOptions);
         command.add("-cp");
         command.add(coreJar() + File.pathSeparator + testClasses());
@@ -113,7 +102,7 @@ final class ChildJvm {
      * @param probes the probes to run, see {@link ChildProbe}
      * @return what the child printed and how it exited
      */
-    static Result modulePath(List<String> jvmOptions, String... probes) {
+    static ChildProcess modulePath(List<String> jvmOptions, String... probes) {
         List<String> command = new ArrayList<>(jvmOptions);
         command.add("--module-path");
         command.add(coreJar().toString());
@@ -136,7 +125,7 @@ final class ChildJvm {
      * @param probes the probes to run, see {@link ChildProbe}
      * @return what the child printed and how it exited
      */
-    static Result executableJar(Path dir, Map<String, String> attributes, String... probes) {
+    static ChildProcess executableJar(Path dir, Map<String, String> attributes, String... probes) {
         Path jar = dir.resolve("app.jar");
         Manifest manifest = new Manifest();
         Attributes main = manifest.getMainAttributes();
@@ -174,147 +163,7 @@ final class ChildJvm {
         }
     }
 
-    private static Result run(List<String> arguments) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(arguments);
-        Path out;
-        Path err;
-        try {
-            out = Files.createTempFile("hygiene-child-", ".out");
-            err = Files.createTempFile("hygiene-child-", ".err");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File(isWindows() ? "NUL" : "/dev/null")))
-                    .redirectOutput(out.toFile())
-                    .redirectError(err.toFile());
-            LAUNCHER_ENVIRONMENT.forEach(builder.environment()::remove);
-            Process process = builder.start();
-            boolean exited = process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            if (!exited) {
-                process.destroyForcibly().waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                Result partial = new Result(command, Integer.MIN_VALUE, read(out), read(err));
-                fail("child JVM did not exit within " + TIMEOUT_SECONDS + " s and was killed\n" + partial.describe());
-            }
-            return new Result(command, process.exitValue(), read(out), read(err));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + command, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while waiting for " + command, e);
-        } finally {
-            delete(out);
-            delete(err);
-        }
-    }
-
-    private static boolean isWindows() {
-        return File.separatorChar == '\\';
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "<cannot read " + file + ": " + e + ">";
-        }
-    }
-
-    private static void delete(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // a temp file; the OS cleans up
-        }
-    }
-
-    /**
-     * A finished child: its command, exit code and output. {@link ChildProbe} prints its results as
-     * {@code key=value} lines on stdout; {@link #value(String)} reads them.
-     */
-    static final class Result {
-
-        private final List<String> command;
-        private final int exitCode;
-        private final String stdout;
-        private final String stderr;
-        private final Map<String, String> values;
-
-        Result(List<String> command, int exitCode, String stdout, String stderr) {
-            this.command = List.copyOf(command);
-            this.exitCode = exitCode;
-            this.stdout = stdout;
-            this.stderr = stderr;
-            Map<String, String> parsed = new LinkedHashMap<>();
-            for (String line : stdout.split("\\R")) {
-                int eq = line.indexOf('=');
-                if (line.startsWith(ChildProbe.PREFIX) && eq > 0) {
-                    parsed.put(line.substring(ChildProbe.PREFIX.length(), eq), line.substring(eq + 1));
-                }
-            }
-            this.values = Collections.unmodifiableMap(parsed);
-        }
-
-        int exitCode() {
-            return exitCode;
-        }
-
-        String stderr() {
-            return stderr;
-        }
-
-        /** Asserts that every probe ran to its end: exit code {@link ChildProbe#EXIT_OK}. */
-        Result assertProbesRan() {
-            assertEquals(ChildProbe.EXIT_OK, exitCode, () -> "exit code\n" + describe());
-            return this;
-        }
-
-        /**
-         * The value the probe printed for {@code key}; fails, with the child's whole output, when it
-         * printed none.
-         */
-        String value(String key) {
-            String value = values.get(key);
-            if (value == null) {
-                fail("the child printed no '" + key + "'\n" + describe());
-            }
-            return value;
-        }
-
-        /** Asserts that the probe printed {@code expected} for {@code key}. */
-        Result assertValue(String key, String expected) {
-            assertEquals(expected, value(key), () -> "value of '" + key + "' printed by the child\n" + describe());
-            return this;
-        }
-
-        /** Asserts that the value the probe printed for {@code key} contains each of {@code parts}. */
-        Result assertValueContains(String key, String... parts) {
-            String value = value(key);
-            for (String part : parts) {
-                assertTrue(value.contains(part), () -> "'" + key + "' should contain '" + part + "'\n" + describe());
-            }
-            return this;
-        }
-
-        /** The command, exit code, stdout and stderr, for failure messages. */
-        String describe() {
-            return "--- command: " + String.join(" ", command)
-                    + "\n--- exit code: " + (exitCode == Integer.MIN_VALUE ? "none (killed)" : exitCode)
-                    + "\n--- stdout:\n" + withNewline(stdout)
-                    + "--- stderr:\n" + withNewline(stderr)
-                    + "--- end of child output";
-        }
-
-        private static String withNewline(String text) {
-            return text.isEmpty() || text.endsWith("\n") ? text : text + "\n";
-        }
-
-        @Override
-        public String toString() {
-            return describe();
-        }
+    private static ChildProcess run(List<String> arguments) {
+        return ChildProcess.runJava(arguments, ChildProbe.PREFIX);
     }
 }

@@ -1,5 +1,6 @@
 package dev.hygiene.core;
 
+import dev.hygiene.testsupport.ChildProcess;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -11,10 +12,10 @@ import org.junit.jupiter.api.Test;
  */
 class DefaultsPropertiesIT {
 
-    private static ChildJvm.Result defaultsWith(String... properties) {
+    private static ChildProcess defaultsWith(String... properties) {
         List<String> options = new ArrayList<>(ChildJvm.OPENS_TO_CLASS_PATH);
         options.addAll(List.of(properties));
-        return ChildJvm.classPath(options, "defaults").assertProbesRan();
+        return ChildJvm.classPath(options, "defaults").assertExitCode(ChildProbe.EXIT_OK);
     }
 
     @Test
@@ -71,7 +72,7 @@ class DefaultsPropertiesIT {
     void retainPropertyKeepsMatchingThreadLocalWhileEnforceCleansTheRest() {
         List<String> options = new ArrayList<>(ChildJvm.OPENS_TO_CLASS_PATH);
         options.add("-Dhygiene.retain=" + ChildProbe.KeptLocal.class.getName());
-        ChildJvm.classPath(options, "retain").assertProbesRan()
+        ChildJvm.classPath(options, "retain").assertExitCode(ChildProbe.EXIT_OK)
                 .assertValue("retain.sameWorker", "true")
                 .assertValue("retain.kept", ChildProbe.LEFT_VALUE)
                 .assertValue("retain.local", "null");
@@ -79,7 +80,7 @@ class DefaultsPropertiesIT {
 
     @Test
     void withoutRetainPropertyEnforceCleansThatThreadLocalToo() {
-        ChildJvm.classPath(ChildJvm.OPENS_TO_CLASS_PATH, "retain").assertProbesRan()
+        ChildJvm.classPath(ChildJvm.OPENS_TO_CLASS_PATH, "retain").assertExitCode(ChildProbe.EXIT_OK)
                 .assertValue("retain.sameWorker", "true")
                 .assertValue("retain.kept", "null")
                 .assertValue("retain.local", "null");

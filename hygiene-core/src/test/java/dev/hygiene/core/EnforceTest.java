@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hygiene.testsupport.RawMaps;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -267,12 +268,12 @@ class EnforceTest extends DirtyControlTest {
     @Test
     void removesTheNullEntryOfAGetThatFoundNothingWithoutCountingIt() {
         ThreadHygiene audit = ThreadHygiene.auditing();
-        assertTrue(nextTaskSees(plain, null, local::get, () -> Maps.holdsKey(local, false)),
+        assertTrue(nextTaskSees(plain, null, local::get, () -> RawMaps.holds(local, false)),
                 "control: a get() that found nothing leaves an entry holding null");
-        assertTrue(nextTaskSees(hygienic, audit, local::get, () -> Maps.holdsKey(local, false)),
+        assertTrue(nextTaskSees(hygienic, audit, local::get, () -> RawMaps.holds(local, false)),
                 "AUDIT leaves it");
         hygienic.run(local::remove);
-        assertFalse(nextTaskSees(hygienic, hygiene, local::get, () -> Maps.holdsKey(local, false)),
+        assertFalse(nextTaskSees(hygienic, hygiene, local::get, () -> RawMaps.holds(local, false)),
                 "ENFORCE removes it, as every entry the task added");
         assertEquals(0, hygiene.stats().leftovers(), "but it carries nothing, so it is no leftover");
         assertEquals(0, hygiene.stats().tasksWithLeftovers());

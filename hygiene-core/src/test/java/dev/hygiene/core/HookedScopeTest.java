@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hygiene.testsupport.RawMaps;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -212,9 +213,9 @@ class HookedScopeTest extends DirtyControlTest {
         // "nothing is changed then": that includes not creating hygiene's own per-thread state,
         // an entry in the map of a thread that never ran a scope.
         List<Object> seen = hygienic.call(() -> {
-            int before = Maps.entries(false);
+            int before = RawMaps.entries(false);
             assertThrows(IllegalStateException.class, hygiene::afterTask);
-            return Arrays.asList(before, Maps.entries(false), Maps.holdsKey(Worker.STATE, false));
+            return Arrays.asList(before, RawMaps.entries(false), RawMaps.holds(Worker.STATE, false));
         });
         assertEquals(Arrays.asList(0, 0, false), seen);
     }
@@ -288,7 +289,7 @@ class HookedScopeTest extends DirtyControlTest {
         hygienic.run(hooked(off, task));
         assertEquals("leftover", hygienic.call(local::get), "OFF leaves the thread as the task left it");
         hygienic.run(off::afterTask);                  // no pair needed, nothing thrown
-        assertFalse(hygienic.call(() -> Maps.holdsKey(Worker.STATE, false)), "no per-thread state was made");
+        assertFalse(hygienic.call(() -> RawMaps.holds(Worker.STATE, false)), "no per-thread state was made");
         assertEquals(0, off.stats().tasks());
         assertEquals(0, off.stats().leftovers());
     }

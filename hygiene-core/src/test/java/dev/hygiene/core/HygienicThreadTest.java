@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hygiene.testsupport.RawMaps;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -99,14 +100,14 @@ class HygienicThreadTest {
     void keepsHygieneStateInTheThreadNotInItsMap() {
         Runnable task = () -> local.set("leftover");
         plain.run(hygiene, task);
-        assertTrue(plain.call(() -> Maps.holdsKey(Worker.STATE, false)),
+        assertTrue(plain.call(() -> RawMaps.holds(Worker.STATE, false)),
                 "control: on a plain thread hygiene's state is an entry of the thread's map");
 
         pooled.run(hygiene, task);
         pooled.run(hygiene, () -> hygiene.wrap(task).run());
         pooled.run(hygiene, () -> { });
-        assertFalse(pooled.call(() -> Maps.holdsKey(Worker.STATE, false)));
-        assertEquals(0, pooled.call(() -> Maps.entries(false)), "nothing at all in the thread's map");
+        assertFalse(pooled.call(() -> RawMaps.holds(Worker.STATE, false)));
+        assertEquals(0, pooled.call(() -> RawMaps.entries(false)), "nothing at all in the thread's map");
         assertNotNull(pooled.call(() -> ((HygienicThread) Thread.currentThread()).hygieneState),
                 "the state is in the thread's field");
         assertEquals(5, hygiene.stats().tasks());
@@ -116,7 +117,7 @@ class HygienicThreadTest {
     /** Makes a thread on the creator; returns what it sees once started: inherited entries, user. */
     private List<Object> inheritedBy(ThreadMaker maker) {
         FutureTask<List<Object>> task = new FutureTask<>(() -> {
-            int entries = Maps.entries(true);   // first: get() of a missing value would add one
+            int entries = RawMaps.entries(true);   // first: get() of a missing value would add one
             return Arrays.asList(entries, user.get());
         });
         Thread thread = creator.call(() -> {

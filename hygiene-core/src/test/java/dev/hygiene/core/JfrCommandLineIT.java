@@ -2,6 +2,7 @@ package dev.hygiene.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.hygiene.testsupport.ChildProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -58,7 +59,7 @@ class JfrCommandLineIT {
         Path file = dir.resolve("rec.jfr");
         List<String> jvm = new ArrayList<>(ChildJvm.OPENS_TO_CLASS_PATH);
         jvm.add("-XX:StartFlightRecording:filename=" + file + options);
-        ChildJvm.Result child = ChildJvm.classPath(jvm, "leftovers").assertProbesRan()
+        ChildProcess child = ChildJvm.classPath(jvm, "leftovers").assertExitCode(ChildProbe.EXIT_OK)
                 .assertValue("leftovers.jfrModule", "true")
                 .assertValue("leftovers.enforce.count", String.valueOf(ChildProbe.LEFTOVERS))
                 .assertValue("leftovers.audit.count", String.valueOf(ChildProbe.LEFTOVERS));

@@ -1,17 +1,16 @@
 package dev.hygiene.core;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hygiene.testsupport.Gc;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.WeakReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import jdk.jfr.Recording;
@@ -128,10 +127,7 @@ class JfrTest {
             perRequest.set(new StaleValue());
             WeakReference<Object> key = new WeakReference<>(perRequest);
             perRequest = null;
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                System.gc();
-                return key.refersTo(null);
-            });
+            Gc.awaitCleared(key);
         }
     }
 

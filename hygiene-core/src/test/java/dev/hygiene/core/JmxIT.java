@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hygiene.testsupport.ChildProcess;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,10 +19,10 @@ class JmxIT {
     /** What the one WARNING about the missing MBean starts with. */
     private static final String WITHOUT_MBEAN = "hygiene '" + JmxProbe.NAME + "' works without its MBean";
 
-    private static ChildJvm.Result probe(String... options) {
+    private static ChildProcess probe(String... options) {
         List<String> jvmOptions = new ArrayList<>(ChildJvm.OPENS_TO_CLASS_PATH);
         jvmOptions.addAll(List.of(options));
-        return ChildJvm.classPath(JmxProbe.class, jvmOptions).assertProbesRan();
+        return ChildJvm.classPath(JmxProbe.class, jvmOptions).assertExitCode(ChildProbe.EXIT_OK);
     }
 
     private static int occurrences(String text, String part) {
@@ -34,7 +35,7 @@ class JmxIT {
 
     @Test
     void namedHygieneRunsAndCleansWithoutJavaManagementAndSaysSoOnce() {
-        ChildJvm.Result child = probe("--limit-modules", "java.base")
+        ChildProcess child = probe("--limit-modules", "java.base")
                 .assertValue("jmx.management", "false")
                 .assertValue("jmx.first", "null")
                 .assertValue("jmx.second", "null")
@@ -51,7 +52,7 @@ class JmxIT {
 
     @Test
     void controlWithJavaManagementRegistersBothUnderDistinctNames() {
-        ChildJvm.Result child = probe()
+        ChildProcess child = probe()
                 .assertValue("jmx.management", "true")
                 .assertValue("jmx.first", "dev.hygiene:type=ThreadHygiene,name=" + JmxProbe.NAME)
                 .assertValue("jmx.second", "dev.hygiene:type=ThreadHygiene,name=" + JmxProbe.NAME + "-2")

@@ -1,12 +1,14 @@
 package dev.hygiene.core;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hygiene.testsupport.Gc;
+import dev.hygiene.testsupport.RawMaps;
+import dev.hygiene.testsupport.ThrowawayLoader;
+import dev.hygiene.testsupport.fixtures.Leaky;
 import java.lang.ref.WeakReference;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,27 +19,11 @@ import org.junit.jupiter.api.Test;
  */
 class LeakReleaseTest extends DirtyControlTest {
 
-    private static final Duration GC_TIMEOUT = Duration.ofSeconds(60);
-
     private ThreadHygiene hygiene;
 
     @BeforeEach
     void start() {
         hygiene = ThreadHygiene.enforcing();
-    }
-
-    private static void awaitCleared(WeakReference<?> ref) {
-        await().atMost(GC_TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> {
-            System.gc();
-            return ref.refersTo(null);
-        });
-    }
-
-    /** Collects several times; for controls whose referent is strongly held, so must survive. */
-    private static void collect() {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
     }
 
     /** A request-scoped ThreadLocal, set and dropped: its entry goes stale and keeps the buffer. */
@@ -58,20 +44,20 @@ class LeakReleaseTest extends DirtyControlTest {
         AtomicReference<WeakReference<Object>> key = new AtomicReference<>();
 
         plain.run(leaveStaleEntry(value, key));
-        awaitCleared(key.get());
+        Gc.awaitCleared(key.get());
         plain.run(() -> { });
-        collect();
+        Gc.collect();
         assertFalse(value.get().refersTo(null), "control: a stale entry keeps its value on a plain thread");
-        assertEquals(1, plain.call(() -> Maps.staleValues(false).size()));
+        assertEquals(1, plain.call(() -> RawMaps.staleValues(false).size()));
 
         // Hygiene's own per-thread state must exist first: the JDK may expunge stale entries itself
         // while inserting a new entry, and this test is about hygiene doing it.
         hygienic.run(hygiene, () -> { });
         hygienic.run(leaveStaleEntry(value, key));   // outside hygiene: part of the next snapshot
-        awaitCleared(key.get());
+        Gc.awaitCleared(key.get());
         hygienic.run(hygiene, () -> { });             // touches nothing; closing expunges
-        awaitCleared(value.get());
-        assertEquals(0, hygienic.call(() -> Maps.staleValues(false).size()));
+        Gc.awaitCleared(value.get());
+        assertEquals(0, hygienic.call(() -> RawMaps.staleValues(false).size()));
         assertEquals(1, hygiene.stats().staleExpunged());
         assertEquals(0, hygiene.stats().leftovers(), "an entry stale before the task is not the task's leftover");
     }
@@ -82,15 +68,15 @@ class LeakReleaseTest extends DirtyControlTest {
         AtomicReference<WeakReference<Object>> key = new AtomicReference<>();
         Runnable staleBeforeTaskEnds = () -> {
             leaveStaleEntry(value, key).run();
-            awaitCleared(key.get());
+            Gc.awaitCleared(key.get());
         };
 
         plain.run(staleBeforeTaskEnds);
-        collect();
+        Gc.collect();
         assertFalse(value.get().refersTo(null), "control");
 
         hygienic.run(hygiene, staleBeforeTaskEnds);
-        awaitCleared(value.get());
+        Gc.awaitCleared(value.get());
         assertEquals(1, hygiene.stats().staleExpunged());
         assertEquals(1L, hygiene.stats().leftoversByType().get(Leftover.COLLECTED + " -> [B"));
     }
@@ -98,21 +84,21 @@ class LeakReleaseTest extends DirtyControlTest {
     @Test
     void releasesClassLoaderOfValueLeftByTask() {
         WeakReference<ClassLoader> dirty = leakFromThrowawayLoader(plain, null);
-        collect();
+        Gc.collect();
         assertFalse(dirty.refersTo(null), "control: the plain thread pins the redeployed loader");
 
         WeakReference<ClassLoader> clean = leakFromThrowawayLoader(hygienic, hygiene);
-        awaitCleared(clean);
+        Gc.awaitCleared(clean);
         assertTrue(hygiene.stats().leftoversByType().containsKey(
-                "java.lang.ThreadLocal -> dev.hygiene.core.fixtures.Leaky"), hygiene.stats().report());
+                "java.lang.ThreadLocal -> dev.hygiene.testsupport.fixtures.Leaky"), hygiene.stats().report());
     }
 
     /** Loads Leaky in a fresh loader, runs its leak() on the thread, and forgets the loader. */
     private static WeakReference<ClassLoader> leakFromThrowawayLoader(ReusedThread thread, ThreadHygiene hygiene) {
-        ClassLoader loader = new ThrowawayLoader("dev.hygiene.core.fixtures.Leaky");
+        ClassLoader loader = new ThrowawayLoader(Leaky.class.getName());
         thread.run(hygiene, () -> {
             try {
-                loader.loadClass("dev.hygiene.core.fixtures.Leaky").getMethod("leak").invoke(null);
+                loader.loadClass(Leaky.class.getName()).getMethod("leak").invoke(null);
             } catch (ReflectiveOperationException e) {
                 throw new AssertionError(e);
             }
@@ -132,11 +118,11 @@ class LeakReleaseTest extends DirtyControlTest {
             hygiene.wrap(() -> { }).run();
         };
         plain.run(outerTask);
-        collect();
+        Gc.collect();
         assertFalse(value.get().refersTo(null), "control: the plain thread keeps what the task left");
 
         hygienic.run(hygiene, outerTask);
-        awaitCleared(value.get());
+        Gc.awaitCleared(value.get());
     }
 
     @Test
@@ -152,7 +138,7 @@ class LeakReleaseTest extends DirtyControlTest {
         hygienic.run(hygiene, () -> { });              // snapshots both maps
         hygienic.run(inherited::remove);               // the map lets go outside any scope
         hygienic.run(localsOnly, () -> { });           // the thread's scopes now skip the inheritable map
-        awaitCleared(value.get());
+        Gc.awaitCleared(value.get());
     }
 
     @Test
@@ -167,7 +153,7 @@ class LeakReleaseTest extends DirtyControlTest {
         for (int i = 0; i < 3; i++) {
             hygienic.run(hygiene, () -> new ThreadLocal<>().set("noise"));
         }
-        awaitCleared(key.get());
+        Gc.awaitCleared(key.get());
     }
 
     @Test
@@ -182,6 +168,6 @@ class LeakReleaseTest extends DirtyControlTest {
             value.set(new WeakReference<>(big));
         });
         hygienic.run(audit, local::remove);
-        awaitCleared(value.get());
+        Gc.awaitCleared(value.get());
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hygiene.testsupport.RawMaps;
 import java.lang.ref.SoftReference;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -134,7 +135,7 @@ class RetentionTest extends DirtyControlTest {
 
     private static List<String> jdkLocalTypes() {
         List<String> types = new ArrayList<>();
-        for (String type : Maps.localTypes(false)) {
+        for (String type : RawMaps.localTypes(false)) {
             if (type.startsWith("sun.") || type.startsWith("jdk.internal.")) {
                 types.add(type);
             }

@@ -1,15 +1,15 @@
 package dev.hygiene.core;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hygiene.testsupport.Gc;
+import dev.hygiene.testsupport.RawMaps;
 import java.lang.ref.Reference;
 import java.lang.ref.WeakReference;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +30,6 @@ import org.junit.jupiter.api.Test;
  */
 class StartCleanTest {
 
-    private static final Duration GC_TIMEOUT = Duration.ofSeconds(60);
     private static final String ROW = "java.lang.InheritableThreadLocal -> java.lang.String";
     private static final Leftover INHERITED_STRING = new Leftover(Leftover.Kind.ADDED,
             "java.lang.InheritableThreadLocal", "java.lang.String", true, Leftover.THREAD_CREATION);
@@ -60,7 +59,7 @@ class StartCleanTest {
      */
     private FutureTask<List<Object>> probe() {
         return new FutureTask<>(() -> {
-            int entries = Maps.entries(true);
+            int entries = RawMaps.entries(true);
             return Arrays.asList(entries, user.get(), tenant.get());
         });
     }
@@ -205,20 +204,20 @@ class StartCleanTest {
             dropped.remove();
             return t;
         });
-        awaitCleared(key.get());
+        Gc.awaitCleared(key.get());
         return hygiene == null ? thread : creator.call(() -> hygiene.startClean(thread));
     }
 
     @Test
     void enforceExpungesInheritedEntryWhoseLocalWasCollected() {
-        FutureTask<Integer> staleOnPlain = new FutureTask<>(() -> Maps.staleValues(true).size());
+        FutureTask<Integer> staleOnPlain = new FutureTask<>(() -> RawMaps.staleValues(true).size());
         assertEquals(1, startAndGet(newThreadWithStaleInheritedEntry(staleOnPlain, null), staleOnPlain),
                 "control: the plain thread starts with the stale entry and its value");
 
         List<Leftover> heard = new CopyOnWriteArrayList<>();
         ThreadHygiene hygiene = ThreadHygiene.of(HygienePolicy.builder()
                 .onLeftovers((worker, leftovers) -> heard.addAll(leftovers)).build());
-        FutureTask<Integer> entries = new FutureTask<>(() -> Maps.entries(true));
+        FutureTask<Integer> entries = new FutureTask<>(() -> RawMaps.entries(true));
         assertEquals(0, startAndGet(newThreadWithStaleInheritedEntry(entries, hygiene), entries));
         assertEquals(1, hygiene.stats().staleExpunged(), hygiene.stats().report());
         assertEquals(3, hygiene.stats().leftovers(), hygiene.stats().report());
@@ -232,7 +231,7 @@ class StartCleanTest {
     @Test
     void auditCountsInheritedEntryWhoseLocalWasCollectedButExpungesNothing() {
         ThreadHygiene audit = ThreadHygiene.auditing();
-        FutureTask<Integer> stale = new FutureTask<>(() -> Maps.staleValues(true).size());
+        FutureTask<Integer> stale = new FutureTask<>(() -> RawMaps.staleValues(true).size());
         assertEquals(1, startAndGet(newThreadWithStaleInheritedEntry(stale, audit), stale));
         assertEquals(0, audit.stats().staleExpunged(), audit.stats().report());
         assertEquals(3, audit.stats().leftovers(), audit.stats().report());
@@ -244,7 +243,7 @@ class StartCleanTest {
         CountDownLatch go = new CountDownLatch(1);
         FutureTask<List<Object>> probe = new FutureTask<>(() -> {
             go.await();
-            int entries = Maps.entries(true);
+            int entries = RawMaps.entries(true);
             return Arrays.asList(entries, user.get(), tenant.get());
         });
         Thread running = newThread(probe, null);
@@ -291,12 +290,12 @@ class StartCleanTest {
 
         Thread plainThread = newThread(() -> { }, null);
         WeakReference<Object> plainCopy = buffer.lastCopy.get();
-        collect();
+        Gc.collect();
         assertFalse(plainCopy.refersTo(null), "control: an unstarted plain thread pins its inherited copy");
 
         Thread cleanThread = newThread(() -> { }, ThreadHygiene.enforcing());
         WeakReference<Object> cleanCopy = buffer.lastCopy.get();
-        awaitCleared(cleanCopy);
+        Gc.awaitCleared(cleanCopy);
 
         assertSame(creatorsBuffer, creator.call(buffer::get), "the creator keeps its own value");
         Reference.reachabilityFence(plainThread);
@@ -304,19 +303,6 @@ class StartCleanTest {
         Reference.reachabilityFence(buffer);
     }
 
-    private static void awaitCleared(WeakReference<?> ref) {
-        await().atMost(GC_TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> {
-            System.gc();
-            return ref.refersTo(null);
-        });
-    }
-
-    /** Collects several times; for controls whose referent is strongly held, so must survive. */
-    private static void collect() {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-    }
 
     @Test
     void aCleanThreadStillPassesItsOwnValuesToItsChildren() {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hygiene.testsupport.ChildProcess;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -23,12 +24,12 @@ class WithoutAccessIT {
 
     @Test
     void isNotSupportedWithoutOpensOrAgent() {
-        ChildJvm.classPath(List.of(), "supported").assertProbesRan().assertValue("supported", "false");
+        ChildJvm.classPath(List.of(), "supported").assertExitCode(ChildProbe.EXIT_OK).assertValue("supported", "false");
     }
 
     @Test
     void enforcingFailsAtOnceNamingTheFlagAndTheAgent() {
-        ChildJvm.classPath(List.of(), "enforcing").assertProbesRan()
+        ChildJvm.classPath(List.of(), "enforcing").assertExitCode(ChildProbe.EXIT_OK)
                 .assertValue("enforcing", "failed")
                 .assertValue("enforcing.exception", UnsupportedOperationException.class.getName())
                 .assertValueContains("enforcing.message", FIXES);
@@ -36,7 +37,7 @@ class WithoutAccessIT {
 
     @Test
     void auditingFailsAtOnceNamingTheFlagAndTheAgent() {
-        ChildJvm.classPath(List.of(), "auditing").assertProbesRan()
+        ChildJvm.classPath(List.of(), "auditing").assertExitCode(ChildProbe.EXIT_OK)
                 .assertValue("auditing", "failed")
                 .assertValue("auditing.exception", UnsupportedOperationException.class.getName())
                 .assertValueContains("auditing.message", FIXES);
@@ -44,7 +45,7 @@ class WithoutAccessIT {
 
     @Test
     void defaultsFailsAtOnceNamingTheFlagAndTheAgentWhenModeIsUnset() {
-        ChildJvm.classPath(List.of(), "defaults").assertProbesRan()
+        ChildJvm.classPath(List.of(), "defaults").assertExitCode(ChildProbe.EXIT_OK)
                 .assertValue("defaults", "failed")
                 .assertValue("defaults.exception", UnsupportedOperationException.class.getName())
                 .assertValueContains("defaults.message", FIXES);
@@ -52,7 +53,7 @@ class WithoutAccessIT {
 
     @Test
     void offPolicyBuildsAndRunsTasksWithoutAccess() {
-        ChildJvm.classPath(List.of(), "off", "supported").assertProbesRan()
+        ChildJvm.classPath(List.of(), "off", "supported").assertExitCode(ChildProbe.EXIT_OK)
                 .assertValue("supported", "false")
                 .assertValue("off.mode", "OFF")
                 .assertValue("off.wrapReturnsTask", "true")
@@ -64,14 +65,14 @@ class WithoutAccessIT {
 
     @Test
     void defaultsWithModeOffWorksWithoutAccess() {
-        ChildJvm.classPath(List.of("-Dhygiene.mode=off"), "defaults").assertProbesRan()
+        ChildJvm.classPath(List.of("-Dhygiene.mode=off"), "defaults").assertExitCode(ChildProbe.EXIT_OK)
                 .assertValue("defaults", "ok")
                 .assertValue("defaults.mode", "OFF");
     }
 
     @Test
     void enforcingAroundTasksFailsBeforeAnyTaskRuns() {
-        ChildJvm.Result child = ChildJvm.classPath(List.of(), "clean");
+        ChildProcess child = ChildJvm.classPath(List.of(), "clean");
         assertEquals(ChildProbe.EXIT_PROBE_FAILED, child.exitCode(), child::describe);
         assertTrue(child.stderr().contains(UnsupportedOperationException.class.getName()), child::describe);
         assertEquals(ChildProbe.LEFT_VALUE, child.value("clean.plain.local"), "control: the plain pool ran\n" + child);
@@ -80,7 +81,7 @@ class WithoutAccessIT {
 
     @Test
     void onModulePathWithoutOpensIsNotSupportedAndNamesTheModuleForm() {
-        ChildJvm.modulePath(List.of(), "module", "supported", "enforcing").assertProbesRan()
+        ChildJvm.modulePath(List.of(), "module", "supported", "enforcing").assertExitCode(ChildProbe.EXIT_OK)
                 .assertValue("module", "dev.hygiene.core")
                 .assertValue("supported", "false")
                 .assertValue("enforcing.exception", UnsupportedOperationException.class.getName())
@@ -90,7 +91,7 @@ class WithoutAccessIT {
     @Test
     void onModulePathOpeningToAllUnnamedIsNotEnough() {
         List<String> opensToClassPath = ChildJvm.OPENS_TO_CLASS_PATH;
-        ChildJvm.modulePath(opensToClassPath, "module", "supported").assertProbesRan()
+        ChildJvm.modulePath(opensToClassPath, "module", "supported").assertExitCode(ChildProbe.EXIT_OK)
                 .assertValue("module", "dev.hygiene.core")
                 .assertValue("supported", "false");
     }

@@ -2,6 +2,7 @@ package dev.hygiene.core;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.hygiene.testsupport.ChildProcess;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,21 +23,21 @@ class WithoutJfrIT {
 
     @Test
     void leftoversAreRestoredCountedAndHeardWithoutJdkJfrOnTheModulePath() {
-        ChildJvm.Result child = ChildJvm.modulePath(options(ChildJvm.OPENS_TO_MODULE, WITHOUT_JFR), "module", "leftovers");
-        child.assertProbesRan().assertValue("module", "dev.hygiene.core");
+        ChildProcess child = ChildJvm.modulePath(options(ChildJvm.OPENS_TO_MODULE, WITHOUT_JFR), "module", "leftovers");
+        child.assertExitCode(ChildProbe.EXIT_OK).assertValue("module", "dev.hygiene.core");
         assertWorksWithoutJfr(child);
     }
 
     @Test
     void controlTheSameChildHasJdkJfrWithoutTheLimit() {
-        ChildJvm.classPath(ChildJvm.OPENS_TO_CLASS_PATH, "leftovers").assertProbesRan()
+        ChildJvm.classPath(ChildJvm.OPENS_TO_CLASS_PATH, "leftovers").assertExitCode(ChildProbe.EXIT_OK)
                 .assertValue("leftovers.jfrModule", "true")
                 .assertValue("leftovers.enforce.count", String.valueOf(ChildProbe.LEFTOVERS));
     }
 
-    private static void assertWorksWithoutJfr(ChildJvm.Result child) {
+    private static void assertWorksWithoutJfr(ChildProcess child) {
         String leftovers = String.valueOf(ChildProbe.LEFTOVERS);
-        child.assertProbesRan()
+        child.assertExitCode(ChildProbe.EXIT_OK)
                 .assertValue("leftovers.jfrModule", "false")
                 .assertValue("leftovers.enforce.count", leftovers)
                 .assertValue("leftovers.enforce.heard", leftovers)

@@ -3,20 +3,11 @@ package dev.hygiene.executors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.hygiene.testsupport.ChildProcess;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,13 +43,10 @@ class CommonPoolPropertyTest {
             + HygienicForkJoinWorkerThreadFactory.class.getName();
     private static final String OPENS = "--add-opens=java.base/java.lang=ALL-UNNAMED";
     private static final boolean JDK_17 = Runtime.version().feature() < 19;
-    private static final long TIMEOUT_SECONDS = 60;
-    private static final List<String> LAUNCHER_ENVIRONMENT =
-            List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
 
     @Test
     void withoutThePropertyTheJdksCommonPoolWorkersInheritNothingAndAreCleared() {
-        Child child = run(OPENS);
+        ChildProcess child = run(OPENS);
         assertTrue(child.value("factory").startsWith("java.util.concurrent.ForkJoinPool$"),
                 () -> "the JDK's own factory\n" + child.describe());
         assertTrue(child.value("worker").startsWith("java.util.concurrent.ForkJoinWorkerThread"),
@@ -71,7 +59,7 @@ class CommonPoolPropertyTest {
 
     @Test
     void hygienicFactoryMakesCommonPoolWorkersThatInheritNothing() {
-        Child child = run(OPENS, FACTORY_PROPERTY);
+        ChildProcess child = run(OPENS, FACTORY_PROPERTY);
         child.assertValue("factory", HygienicForkJoinWorkerThreadFactory.class.getName())
                 .assertValue("inherited", "null")
                 .assertValue("systemLoader", "true")
@@ -97,7 +85,7 @@ class CommonPoolPropertyTest {
      */
     @Test
     void auditModeFactoryWorkersAreTheJdkDefaultFactorysAndCountWhatTheyInherited() {
-        Child audit = run(OPENS, FACTORY_PROPERTY, "-Dhygiene.mode=audit");
+        ChildProcess audit = run(OPENS, FACTORY_PROPERTY, "-Dhygiene.mode=audit");
         audit.assertValue("factory", HygienicForkJoinWorkerThreadFactory.class.getName())
                 .assertValue("systemLoader", "true")
                 .assertValue("sameWorker", "true");
@@ -111,7 +99,7 @@ class CommonPoolPropertyTest {
     /** OFF: see {@link #auditModeFactoryWorkersAreTheJdkDefaultFactorysAndCountWhatTheyInherited()}. */
     @Test
     void offModeFactoryWorkersAreTheJdkDefaultFactorys() {
-        Child off = run(OPENS, FACTORY_PROPERTY, "-Dhygiene.mode=off");
+        ChildProcess off = run(OPENS, FACTORY_PROPERTY, "-Dhygiene.mode=off");
         off.assertValue("factory", HygienicForkJoinWorkerThreadFactory.class.getName())
                 .assertValue("hygiene", "OFF leftovers=0")
                 .assertValue("sameWorker", "true")
@@ -123,7 +111,7 @@ class CommonPoolPropertyTest {
 
     @Test
     void badHygieneModeMakesTheJdkIgnoreTheFactorySilentlyAndTheCommonPoolStillWorks() {
-        Child child = run(OPENS, FACTORY_PROPERTY, "-Dhygiene.mode=bogus");
+        ChildProcess child = run(OPENS, FACTORY_PROPERTY, "-Dhygiene.mode=bogus");
         assertTrue(child.value("factory").startsWith("java.util.concurrent.ForkJoinPool$"),
                 () -> "the JDK's own factory\n" + child.describe());
         assertTrue(child.value("worker").startsWith("java.util.concurrent.ForkJoinWorkerThread"),
@@ -131,123 +119,33 @@ class CommonPoolPropertyTest {
         child.assertValue("inherited", "null").assertValue("afterIdle", "null");
         assertTrue(child.value("hygiene").startsWith("error: java.lang.IllegalArgumentException: system property "
                 + "hygiene.mode is 'bogus'"), () -> "ThreadHygiene.defaults() names the property\n" + child.describe());
-        assertFalse(child.stderr.contains("hygiene"), () -> "the JDK reports nothing\n" + child.describe());
+        assertFalse(child.stderr().contains("hygiene"), () -> "the JDK reports nothing\n" + child.describe());
     }
 
     @Test
     void withoutAccessToJavaLangTheJdkIgnoresTheEnforcingFactorySilently() {
-        Child child = run(FACTORY_PROPERTY);
+        ChildProcess child = run(FACTORY_PROPERTY);
         assertTrue(child.value("factory").startsWith("java.util.concurrent.ForkJoinPool$"),
                 () -> "the JDK's own factory\n" + child.describe());
         assertTrue(child.value("hygiene").startsWith("error: java.lang.UnsupportedOperationException"),
                 () -> "ENFORCE needs access\n" + child.describe());
         child.assertValue("inherited", "null");
-        assertFalse(child.stderr.contains("hygiene"), () -> "the JDK reports nothing\n" + child.describe());
+        assertFalse(child.stderr().contains("hygiene"), () -> "the JDK reports nothing\n" + child.describe());
     }
 
     // ---------------------------------------------------------------------------------------------
 
     /**
      * Runs {@link CommonPoolProbe} in a child JVM of this JDK with this JVM's class path and exactly
-     * the given options (the launcher's option variables are removed from its environment), and
-     * asserts that it exited normally within {@value #TIMEOUT_SECONDS} seconds.
+     * the given options (see {@link ChildProcess}), and asserts that it exited normally within
+     * {@link ChildProcess#TIMEOUT}.
      */
-    private static Child run(String... options) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(Arrays.asList(options));
-        command.add("-Djava.util.concurrent.ForkJoinPool.common.parallelism=1");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(CommonPoolProbe.class.getName());
-        Path out;
-        Path err;
-        try {
-            out = Files.createTempFile("hygiene-common-pool-", ".out");
-            err = Files.createTempFile("hygiene-common-pool-", ".err");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File(File.separatorChar == '\\' ? "NUL" : "/dev/null")))
-                    .redirectOutput(out.toFile())
-                    .redirectError(err.toFile());
-            LAUNCHER_ENVIRONMENT.forEach(builder.environment()::remove);
-            Process process = builder.start();
-            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                fail("child JVM did not exit within " + TIMEOUT_SECONDS + " s and was killed\n"
-                        + new Child(command, Integer.MIN_VALUE, read(out), read(err)).describe());
-            }
-            Child child = new Child(command, process.exitValue(), read(out), read(err));
-            assertEquals(0, child.exitCode, () -> "exit code\n" + child.describe());
-            return child;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + command, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while waiting for " + command, e);
-        } finally {
-            delete(out);
-            delete(err);
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "<cannot read " + file + ": " + e + ">";
-        }
-    }
-
-    private static void delete(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // a temp file; the OS cleans up
-        }
-    }
-
-    /** A finished child: command, exit code, output, and the probe's {@code key=value} lines. */
-    private static final class Child {
-        final List<String> command;
-        final int exitCode;
-        final String stdout;
-        final String stderr;
-        final Map<String, String> values = new LinkedHashMap<>();
-
-        Child(List<String> command, int exitCode, String stdout, String stderr) {
-            this.command = List.copyOf(command);
-            this.exitCode = exitCode;
-            this.stdout = stdout;
-            this.stderr = stderr;
-            for (String line : stdout.split("\\R")) {
-                int eq = line.indexOf('=');
-                if (line.startsWith(CommonPoolProbe.PREFIX) && eq > 0) {
-                    values.put(line.substring(CommonPoolProbe.PREFIX.length(), eq), line.substring(eq + 1));
-                }
-            }
-        }
-
-        String value(String key) {
-            String value = values.get(key);
-            if (value == null) {
-                fail("the child printed no '" + key + "'\n" + describe());
-            }
-            return value;
-        }
-
-        Child assertValue(String key, String expected) {
-            assertEquals(expected, value(key), () -> "'" + key + "' printed by the child\n" + describe());
-            return this;
-        }
-
-        String describe() {
-            return "--- JDK " + Runtime.version() + ", command: " + String.join(" ", command)
-                    + "\n--- exit code: " + (exitCode == Integer.MIN_VALUE ? "none (killed)" : exitCode)
-                    + "\n--- stdout:\n" + stdout + "\n--- stderr:\n" + stderr + "\n--- end of child output";
-        }
+    private static ChildProcess run(String... options) {
+        List<String> arguments = new ArrayList<>(Arrays.asList(options));
+        arguments.add("-Djava.util.concurrent.ForkJoinPool.common.parallelism=1");
+        arguments.add("-cp");
+        arguments.add(System.getProperty("java.class.path"));
+        arguments.add(CommonPoolProbe.class.getName());
+        return ChildProcess.runJava(arguments, CommonPoolProbe.PREFIX).assertExitCode(0);
     }
 }

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hygiene.core.HygienePolicy;
 import dev.hygiene.core.LeftoverListener;
 import dev.hygiene.core.ThreadHygiene;
+import dev.hygiene.testsupport.RawMaps;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

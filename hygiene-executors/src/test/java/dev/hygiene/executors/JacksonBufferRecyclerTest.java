@@ -14,6 +14,7 @@ import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hygiene.core.HygienePolicy;
 import dev.hygiene.core.ThreadHygiene;
+import dev.hygiene.testsupport.RawMaps;
 import java.lang.ref.SoftReference;
 import java.util.ArrayList;
 import java.util.List;

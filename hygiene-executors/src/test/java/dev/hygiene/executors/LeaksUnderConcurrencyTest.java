@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hygiene.core.HygieneStats;
 import dev.hygiene.core.HygienicThread;
 import dev.hygiene.core.ThreadHygiene;
+import dev.hygiene.testsupport.Gc;
+import dev.hygiene.testsupport.ThrowawayLoader;
+import dev.hygiene.testsupport.fixtures.Leaky;
 import java.lang.ref.WeakReference;
 import java.lang.reflect.Array;
 import java.time.Duration;
@@ -108,30 +111,6 @@ class LeaksUnderConcurrencyTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> hygiene.stats().tasks() == tasks);
     }
 
-    private static void awaitAllCleared(List<? extends WeakReference<?>> refs, String what) {
-        await(what).atMost(GC_TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> {
-            System.gc();
-            return alive(refs) == 0;
-        });
-    }
-
-    /** Collects several times; for controls whose referents are strongly held, so must survive. */
-    private static void collect() {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-        }
-    }
-
-    private static int alive(List<? extends WeakReference<?>> refs) {
-        int alive = 0;
-        for (WeakReference<?> ref : refs) {
-            if (!ref.refersTo(null)) {
-                alive++;
-            }
-        }
-        return alive;
-    }
-
     // ---------------------------------------------------------------------------------------------
 
     /** Tasks that each set a value in a ThreadLocal of their own and drop it; returns the values, weakly. */
@@ -154,14 +133,14 @@ class LeaksUnderConcurrencyTest {
         int count = 400;
         List<WeakReference<byte[]>> held = Collections.synchronizedList(new ArrayList<>());
         runConcurrently(plainPool(hygienicThreads()), dropLocals(count, held));
-        collect();
-        assertTrue(alive(held) > 0, "control: plain workers keep values of dropped ThreadLocals in stale entries");
+        Gc.collect();
+        assertTrue(Gc.alive(held) > 0, "control: plain workers keep values of dropped ThreadLocals in stale entries");
 
         ThreadHygiene hygiene = ThreadHygiene.enforcing();
         List<WeakReference<byte[]>> freed = Collections.synchronizedList(new ArrayList<>());
         runConcurrently(hygienicPool(hygienicThreads(), hygiene), dropLocals(count, freed));
         awaitTasks(hygiene, count);
-        awaitAllCleared(freed, "every value a task left is freed");
+        Gc.awaitAllCleared("every value a task left is freed", freed, GC_TIMEOUT);
         assertEquals(count, hygiene.stats().leftovers(), hygiene.stats().report());
     }
 
@@ -207,7 +186,7 @@ class LeaksUnderConcurrencyTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> keys.size() == WORKERS);
             runConcurrently(pool, oneNoOpTaskPerWorker());
             held.clear();
-            awaitAllCleared(keys, "the dropped ThreadLocals are collected");
+            Gc.awaitAllCleared("the dropped ThreadLocals are collected", keys, GC_TIMEOUT);
         }
     }
 
@@ -234,8 +213,8 @@ class LeaksUnderConcurrencyTest {
         ThreadPoolExecutor plain = plainPool(plainWorkers);
         plainWorkers.prepare(plain);
         runConcurrently(plain, oneNoOpTaskPerWorker());
-        collect();
-        assertEquals(WORKERS, alive(plainWorkers.values), "control: every plain worker keeps its stale value");
+        Gc.collect();
+        assertEquals(WORKERS, Gc.alive(plainWorkers.values), "control: every plain worker keeps its stale value");
 
         ThreadHygiene hygiene = ThreadHygiene.enforcing();
         StaleBaselines workers = new StaleBaselines();
@@ -243,7 +222,7 @@ class LeaksUnderConcurrencyTest {
         workers.prepare(pool);
         runConcurrently(pool, oneNoOpTaskPerWorker());
         awaitTasks(hygiene, 2 * WORKERS);
-        awaitAllCleared(workers.values, "each worker's next task expunged its stale entry");
+        Gc.awaitAllCleared("each worker's next task expunged its stale entry", workers.values, GC_TIMEOUT);
         assertEquals(WORKERS, hygiene.stats().staleExpunged(), hygiene.stats().report());
         assertEquals(0, hygiene.stats().leftovers(), "an entry stale before the task is not the task's leftover");
     }
@@ -289,14 +268,14 @@ class LeaksUnderConcurrencyTest {
         int count = 200;
         List<WeakReference<byte[]>> held = Collections.synchronizedList(new ArrayList<>());
         runConcurrently(plainPool(hygienicThreads()), setThenRunInline(count, saturated(null), held));
-        collect();
-        assertTrue(alive(held) > 0, "control: plain workers keep the last value each task left");
+        Gc.collect();
+        assertTrue(Gc.alive(held) > 0, "control: plain workers keep the last value each task left");
 
         ThreadHygiene hygiene = ThreadHygiene.enforcing();
         List<WeakReference<byte[]>> freed = Collections.synchronizedList(new ArrayList<>());
         runConcurrently(hygienicPool(hygienicThreads(), hygiene), setThenRunInline(count, saturated(hygiene), freed));
         awaitTasks(hygiene, 2L * count);
-        awaitAllCleared(freed, "no scope, nested or not, keeps a value once its task has ended");
+        Gc.awaitAllCleared("no scope, nested or not, keeps a value once its task has ended", freed, GC_TIMEOUT);
     }
 
     /** Tasks that each load Leaky in a throwaway loader and call its leak(); returns the loaders, weakly. */
@@ -304,10 +283,10 @@ class LeaksUnderConcurrencyTest {
         List<Runnable> tasks = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             tasks.add(() -> {
-                ClassLoader loader = new ThrowawayLoader("dev.hygiene.executors.fixtures.Leaky");
+                ClassLoader loader = new ThrowawayLoader(Leaky.class.getName());
                 loaders.add(new WeakReference<>(loader));
                 try {
-                    loader.loadClass("dev.hygiene.executors.fixtures.Leaky").getMethod("leak").invoke(null);
+                    loader.loadClass(Leaky.class.getName()).getMethod("leak").invoke(null);
                 } catch (ReflectiveOperationException e) {
                     throw new AssertionError(e);
                 }
@@ -321,15 +300,15 @@ class LeaksUnderConcurrencyTest {
         int count = 24;
         List<WeakReference<ClassLoader>> pinned = Collections.synchronizedList(new ArrayList<>());
         runConcurrently(plainPool(hygienicThreads()), leakFromThrowawayLoaders(count, pinned));
-        collect();
-        assertEquals(count, alive(pinned), "control: plain workers pin every redeployed loader");
+        Gc.collect();
+        assertEquals(count, Gc.alive(pinned), "control: plain workers pin every redeployed loader");
 
         ThreadHygiene hygiene = ThreadHygiene.enforcing();
         List<WeakReference<ClassLoader>> freed = Collections.synchronizedList(new ArrayList<>());
         runConcurrently(hygienicPool(hygienicThreads(), hygiene), leakFromThrowawayLoaders(count, freed));
         awaitTasks(hygiene, count);
-        awaitAllCleared(freed, "every loader is freed: neither the workers nor the stats pin it");
-        assertEquals(Map.of("java.lang.ThreadLocal -> dev.hygiene.executors.fixtures.Leaky", (long) count),
+        Gc.awaitAllCleared("every loader is freed: neither the workers nor the stats pin it", freed, GC_TIMEOUT);
+        assertEquals(Map.of("java.lang.ThreadLocal -> dev.hygiene.testsupport.fixtures.Leaky", (long) count),
                 hygiene.stats().leftoversByType(), "one row, by name, for the classes of all the loaders");
     }
 

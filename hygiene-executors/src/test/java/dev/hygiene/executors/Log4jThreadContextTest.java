@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hygiene.core.HygienePolicy;
 import dev.hygiene.core.ThreadHygiene;
+import dev.hygiene.testsupport.RawMaps;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -8,6 +8,7 @@ import dev.hygiene.core.HygienicThread;
 import dev.hygiene.core.Mode;
 import dev.hygiene.core.TaskScope;
 import dev.hygiene.core.ThreadHygiene;
+import dev.hygiene.testsupport.RawMaps;
 import java.lang.ref.SoftReference;
 import java.lang.ref.WeakReference;
 import java.net.URL;
@@ -59,21 +60,32 @@ import org.junit.jupiter.api.TestReporter;
  * {@code ThreadLocal} was collected before a task closed must be gone afterwards (stale entries are
  * expunged), an entry whose {@code ThreadLocal} is still alive is never lost, and no entry that a
  * task added survives unless it is retained. Each task's operations come from a {@code Random}
- * seeded by the run's seed and the task number; the seed is in every failure message.
+ * seeded by the run's seed and the task number, each thread's baseline from one seeded by the run's
+ * seed and the thread's number; the seed is in every failure message.
  *
- * <p>{@code -Dhygiene.seed=N} repeats a seed; {@code -Dhygiene.stress=long} runs a million tasks
- * (a number runs that many) instead of the default few thousand, and prints a summary. Given on
- * the {@code mvn} command line, both reach the forked test JVM: Surefire passes Maven's user
- * properties on as system properties, and nothing when they are unset. For example:
+ * <p><b>Seed.</b> By default the run uses the fixed seed {@value #DEFAULT_SEED}, so that every
+ * build, CI's included, runs the same tasks: a failure there names a seed anyone can rerun, and a
+ * green build does not turn red because a new seed was drawn. A seed fixes what each task does and
+ * each thread's baseline; which thread runs which task, and when, is still the scheduler's (and when
+ * the GC clears a dropped {@code ThreadLocal} is the collector's), so a rerun repeats a failure's
+ * tasks, not always its interleaving. {@code -Dhygiene.seed=N} runs seed {@code N};
+ * {@code -Dhygiene.seed=random} draws a new seed, to explore beyond the default one.
+ *
+ * <p><b>Length.</b> {@code -Dhygiene.stress=long} runs a million tasks (a number runs that many)
+ * instead of the default {@value #DEFAULT_TASKS}, and prints a summary. Given on the {@code mvn}
+ * command line, both properties reach the forked test JVM: Surefire passes Maven's user properties
+ * on as system properties, and nothing when they are unset. For example:
  * <pre>{@code
  * mvn -B test -pl hygiene-executors -am -Dtest=ModelBasedStressTest -Dsurefire.failIfNoSpecifiedTests=false \
- *     -Dhygiene.stress=long -Dhygiene.seed=6583886858236752442
+ *     -Dhygiene.stress=long -Dhygiene.seed=random
  * }</pre>
  */
 class ModelBasedStressTest {
 
     static final String SEED_PROPERTY = "hygiene.seed";
     static final String STRESS_PROPERTY = "hygiene.stress";
+    /** The seed of every run without {@code -Dhygiene.seed}; see the class comment. */
+    static final long DEFAULT_SEED = 6583886858236752442L;
     private static final int DEFAULT_TASKS = 6_000;
     private static final int LONG_TASKS = 1_000_000;
 
@@ -265,17 +277,38 @@ class ModelBasedStressTest {
                 () -> "seed " + run.seed + ": dropped ThreadLocals left stale entries to expunge; " + summary);
     }
 
+    /** {@value #DEFAULT_SEED} unless {@code -Dhygiene.seed} gives a number or {@code random}. */
     static long seed() {
         String value = System.getProperty(SEED_PROPERTY, "").trim();
-        return value.isEmpty() ? new SecureRandom().nextLong() : Long.parseLong(value);
+        if (value.isEmpty()) {
+            return DEFAULT_SEED;
+        }
+        if (value.equalsIgnoreCase("random")) {
+            return new SecureRandom().nextLong();
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("system property " + SEED_PROPERTY + " is '" + value
+                    + "'; allowed: a long, or random", e);
+        }
     }
 
+    /** {@value #DEFAULT_TASKS} unless {@code -Dhygiene.stress} gives {@code long} or a number. */
     static int tasks() {
         String value = System.getProperty(STRESS_PROPERTY, "").trim();
         if (value.isEmpty()) {
             return DEFAULT_TASKS;
         }
-        return value.equalsIgnoreCase("long") ? LONG_TASKS : Integer.parseInt(value);
+        if (value.equalsIgnoreCase("long")) {
+            return LONG_TASKS;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("system property " + STRESS_PROPERTY + " is '" + value
+                    + "'; allowed: long, or a number of tasks", e);
+        }
     }
 
     /** One randomized run: its hygienes, pools, threads and findings. */
