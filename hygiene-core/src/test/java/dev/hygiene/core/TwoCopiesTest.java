@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hygiene.testsupport.RawMaps;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.List;
@@ -58,7 +59,7 @@ class TwoCopiesTest {
 
     /** The live entries of the current thread's map that hold the state of a copy of hygiene-core. */
     private static long stateEntries() {
-        return Maps.localTypes(false).stream().filter(type -> type.endsWith(Worker.STATE_CLASS_SUFFIX)).count();
+        return RawMaps.localTypes(false).stream().filter(type -> type.endsWith(Worker.STATE_CLASS_SUFFIX)).count();
     }
 
     private <T> T onThread(Callable<T> step) {
