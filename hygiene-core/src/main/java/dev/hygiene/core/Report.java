@@ -30,13 +30,14 @@ final class Report {
             Class<?> taskType, Findings findings, boolean collect) {
         Stats stats = hygiene.stats;
         int count = findings.count();
-        stats.taskClosed(worker.tally(stats), taskType, count, findings.staleExpunged());
+        Tally tally = worker.tally(stats);
+        stats.taskClosed(tally, taskType, count, findings.staleExpunged());
         if (count == 0) {
             findings.clear();
             return null;
         }
         String task = TaskTypes.name(taskType);
-        countRows(stats, findings, task, worker);
+        countRows(stats, tally, findings, task, worker);
         boolean recording = LeftoverEvents.isRecording();
         List<Leftover> leftovers = hygiene.listener != null || recording || collect
                 ? leftovers(findings, task) : null;
@@ -64,7 +65,7 @@ final class Report {
             findings.clear();
             return;
         }
-        countRows(stats, findings, Leftover.THREAD_CREATION, Worker.existing());
+        countRows(stats, null, findings, Leftover.THREAD_CREATION, Worker.existing());
         boolean recording = LeftoverEvents.isRecording();
         List<Leftover> leftovers = hygiene.listener != null || recording
                 ? leftovers(findings, Leftover.THREAD_CREATION) : null;
@@ -82,7 +83,7 @@ final class Report {
      * stats had not seen: its first occurrence is logged once {@code worker}'s thread is out of
      * every scope (at once when the thread has no scope open).
      */
-    private static void countRows(Stats stats, Findings findings, String task, Worker worker) {
+    private static void countRows(Stats stats, Tally tally, Findings findings, String task, Worker worker) {
         int count = findings.count();
         for (int i = 0; i < count; ) {
             int run = 1;
@@ -92,7 +93,7 @@ final class Report {
             String property = findings.property(i);
             boolean created = property != null
                     ? stats.countThreadState(property, findings.valueType(i), run)
-                    : stats.countEntries(findings.localType(i), findings.valueType(i), run);
+                    : stats.countEntries(tally, findings.localType(i), findings.valueType(i), run);
             if (created) {
                 Leftover first = leftover(findings, i, task);
                 if (worker != null && worker.depth > 0) {

@@ -4,6 +4,7 @@ import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +17,11 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link Tally} that only its thread writes, so that closing a scope counts without an atomic
  * instruction; a total is this object's own count (of thread creations, of each thread's first
  * scopes, see {@link Worker#tally}, and of the tallies of ended threads, folded in) plus every live
- * tally. Rows are {@link LongAdder}s, which do not allocate once
- * their cells exist; a per-type row is created the first time its pair of classes is seen.
+ * tally. Rows are {@link LongAdder}s, which do not allocate once their cells exist; a per-type row
+ * is created the first time its pair of classes is seen. A thread with a tally keeps the count of
+ * the per-type and the per-task row it counted last in the tally and adds it to the row when it
+ * moves to another row or ends, so that a pool whose tasks leave the same thing again counts rows
+ * without an atomic instruction too; a row's value is its adder plus what live tallies hold for it.
  * Nothing here refers to a user class strongly, and nothing is stored in a user or JDK class (no
  * {@code ClassValue}), so the stats pin no class loader, neither an application's nor hygiene's own.
  */
@@ -79,6 +83,7 @@ final class Stats implements HygieneStats {
     }
 
     private void fold(Tally t) {
+        t.foldRows();
         tasks.add(t.get(Tally.TASKS));
         tasksWithLeftovers.add(t.get(Tally.TASKS_WITH_LEFTOVERS));
         leftovers.add(t.get(Tally.LEFTOVERS));
@@ -120,7 +125,12 @@ final class Stats implements HygieneStats {
             }
         }
         if (leftoverCount > 0) {
-            taskRow(task).add(leftoverCount);
+            LongAdder row = taskRow(task);
+            if (tally != null) {
+                tally.addToTaskRow(row, leftoverCount);
+            } else {
+                row.add(leftoverCount);
+            }
         }
     }
 
@@ -144,19 +154,35 @@ final class Stats implements HygieneStats {
      * @return true when this made the row: the stats had not seen this pair of types before
      */
     boolean countEntries(Class<?> local, Class<?> value, int n) {
+        return countEntries(null, local, value, n);
+    }
+
+    /**
+     * {@link #countEntries(Class, Class, int)} by the current thread, whose {@code tally} (null if it
+     * has none) keeps the count of the row it counted last.
+     */
+    boolean countEntries(Tally tally, Class<?> local, Class<?> value, int n) {
         Class<?> l = local == null ? Collected.class : local;
         Class<?> v = value == null ? NullValue.class : value;
         int slot = (System.identityHashCode(l) * 31 + System.identityHashCode(v)) & (RECENT_SLOTS - 1);
         Recent recent = this.recent[slot];
         if (recent != null && recent.local.refersTo(l) && recent.value.refersTo(v)) {
-            recent.count.add(n);
+            add(tally, recent.count, n);
             return false;
         }
         LongAdder created = new LongAdder();
         LongAdder count = row(byType, namedTypes, typeName(l) + " -> " + typeName(v), OTHER_TYPES, created);
         this.recent[slot] = new Recent(l, v, count);
-        count.add(n);
+        add(tally, count, n);
         return count == created;
+    }
+
+    private static void add(Tally tally, LongAdder row, int n) {
+        if (tally != null) {
+            tally.addToTypeRow(row, n);
+        } else {
+            row.add(n);
+        }
     }
 
     /** Logs a leftover type seen for the first time, on the thread that left it. */
@@ -292,17 +318,28 @@ final class Stats implements HygieneStats {
 
     @Override
     public Map<String, Long> leftoversByType() {
-        return sorted(byType);
+        return sorted(byType, pendingRows());
     }
 
     @Override
     public Map<String, Long> leftoversByTask() {
-        return sorted(byTask);
+        return sorted(byTask, pendingRows());
     }
 
-    private static Map<String, Long> sorted(ConcurrentHashMap<String, LongAdder> counts) {
+    /** What the live tallies count for rows and have not added to them yet, by row. */
+    private Map<LongAdder, Long> pendingRows() {
+        Map<LongAdder, Long> pending = new IdentityHashMap<>();
+        synchronized (talliesLock) {
+            for (Tally t : tallies) {
+                t.addPending(pending);
+            }
+        }
+        return pending;
+    }
+
+    private static Map<String, Long> sorted(ConcurrentHashMap<String, LongAdder> counts, Map<LongAdder, Long> pending) {
         List<Map.Entry<String, Long>> rows = new ArrayList<>(counts.size());
-        counts.forEach((type, count) -> rows.add(Map.entry(type, count.sum())));
+        counts.forEach((type, count) -> rows.add(Map.entry(type, count.sum() + pending.getOrDefault(count, 0L))));
         rows.sort(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
         Map<String, Long> sorted = new LinkedHashMap<>();
         for (Map.Entry<String, Long> row : rows) {

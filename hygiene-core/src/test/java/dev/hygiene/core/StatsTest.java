@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -215,5 +216,44 @@ class StatsTest {
             assertTrue(stats.unfoldedTallies() <= 2, stats + " keeps " + stats.unfoldedTallies()
                     + " tallies of one thread: evicted tallies are not folded");
         }
+    }
+
+    private static final String INTEGER_ROW = "java.lang.ThreadLocal -> java.lang.Integer";
+    private static final String STRING_ROW = "java.lang.ThreadLocal -> java.lang.String";
+
+    @Test
+    void rowsCountedInAThreadsTallyAreExactWhileItRunsAndAfterItEnds() throws InterruptedException {
+        Stats stats = new Stats("tally-rows", Mode.ENFORCE);
+        CountDownLatch counted = new CountDownLatch(1);
+        CountDownLatch end = new CountDownLatch(1);
+        Thread worker = new Thread(() -> {
+            Worker w = Worker.current();
+            for (int task = 0; task < 300; task++) {
+                Tally tally = w.tally(stats);
+                Class<?> type = task % 3 == 0 ? Integer.class : String.class;   // runs of one row, then another
+                stats.taskClosed(tally, task % 2 == 0 ? StatsTest.class : Runnable.class, 1, 0);
+                stats.countEntries(tally, ThreadLocal.class, type, 1);
+            }
+            counted.countDown();
+            try {
+                end.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        worker.start();
+        counted.await();
+        assertEquals(1, stats.unfoldedTallies(), "the worker counts in a tally of its own");
+        assertEquals(Map.of(INTEGER_ROW, 100L, STRING_ROW, 200L), stats.leftoversByType(),
+                "pending counts of the live tally are in the rows");
+        assertEquals(150L, stats.leftoversByTask().get(StatsTest.class.getName()));
+        assertEquals(150L, stats.leftoversByTask().get(Runnable.class.getName()));
+
+        end.countDown();
+        worker.join();
+        stats.newTally();   // folds the ended thread's tally
+        assertEquals(Map.of(INTEGER_ROW, 100L, STRING_ROW, 200L), stats.leftoversByType(), "folded exactly once");
+        assertEquals(150L, stats.leftoversByTask().get(Runnable.class.getName()));
+        assertEquals(300L, stats.leftovers());
     }
 }
