@@ -177,9 +177,7 @@ public final class HygienePolicy {
          */
         public Builder mode(Mode mode) {
             Objects.requireNonNull(mode, "mode");
-            if (this.mode != null) {
-                throw new IllegalStateException("mode was already set to " + this.mode);
-            }
+            requireUnset("mode", this.mode);
             this.mode = mode;
             return this;
         }
@@ -199,9 +197,7 @@ public final class HygienePolicy {
             if (name.isBlank()) {
                 throw new IllegalArgumentException("name is blank; give the policy a name such as the pool's");
             }
-            if (this.name != null) {
-                throw new IllegalStateException("name was already set to '" + this.name + "'");
-            }
+            requireUnset("name", this.name);
             this.name = name;
             return this;
         }
@@ -259,9 +255,7 @@ public final class HygienePolicy {
          * @throws IllegalStateException if this setting was already made
          */
         public Builder inheritable(boolean include) {
-            if (this.inheritable != null) {
-                throw new IllegalStateException("inheritable was already set to " + this.inheritable);
-            }
+            requireUnset("inheritable", this.inheritable);
             this.inheritable = include;
             return this;
         }
@@ -275,9 +269,7 @@ public final class HygienePolicy {
          * @throws IllegalStateException if this setting was already made
          */
         public Builder restoreThreadState(boolean restore) {
-            if (this.restoreThreadState != null) {
-                throw new IllegalStateException("restoreThreadState was already set to " + this.restoreThreadState);
-            }
+            requireUnset("restoreThreadState", this.restoreThreadState);
             this.restoreThreadState = restore;
             return this;
         }
@@ -292,9 +284,7 @@ public final class HygienePolicy {
          */
         public Builder onLeftovers(LeftoverListener listener) {
             Objects.requireNonNull(listener, "listener");
-            if (this.listener != null) {
-                throw new IllegalStateException("onLeftovers was already set to " + this.listener);
-            }
+            requireUnset("onLeftovers", this.listener);
             this.listener = listener;
             return this;
         }
@@ -320,11 +310,23 @@ public final class HygienePolicy {
          * @throws IllegalStateException if this setting was already made
          */
         public Builder jmx(boolean register) {
-            if (this.jmx != null) {
-                throw new IllegalStateException("jmx was already set to " + this.jmx);
-            }
+            requireUnset("jmx", this.jmx);
             this.jmx = register;
             return this;
+        }
+
+        /**
+         * The one check behind "each single-valued setting may be set once": {@code current} is what
+         * the setting holds, null while it was never made.
+         *
+         * @throws IllegalStateException naming the setting and the value it already has (a name in
+         *         quotes, so that one with blanks reads as one)
+         */
+        private static void requireUnset(String setting, Object current) {
+            if (current != null) {
+                throw new IllegalStateException(setting + " was already set to "
+                        + (current instanceof String ? "'" + current + "'" : current));
+            }
         }
 
         /**

@@ -212,6 +212,22 @@ class HygienePolicyBuilderTest {
     }
 
     @Test
+    void rejectsSecondJmxNamingTheFirstAndKeepsIt() {
+        HygienePolicy.Builder builder = HygienePolicy.builder().name("jmx-once").jmx(false);
+        assertThrowsNaming(IllegalStateException.class, () -> builder.jmx(true), "jmx", "false");
+        assertFalse(builder.build().jmx());
+    }
+
+    @Test
+    void nameAlreadySetIsQuotedInTheMessage() {
+        HygienePolicy.Builder builder = HygienePolicy.builder().name("two words");
+        assertThrowsNaming(IllegalStateException.class, () -> builder.name("other"),
+                "name was already set to 'two words'");
+        assertThrowsNaming(IllegalStateException.class,
+                () -> HygienePolicy.builder().inheritable(false).inheritable(false), "inheritable was already set to false");
+    }
+
+    @Test
     void settingDefaultValueExplicitlyStillCountsAsSet() {
         assertThrows(IllegalStateException.class, () -> HygienePolicy.builder().mode(Mode.ENFORCE).mode(Mode.AUDIT));
         assertThrows(IllegalStateException.class, () -> HygienePolicy.builder().inheritable(true).inheritable(false));
