@@ -152,6 +152,15 @@ public final class HygienePolicy {
     /**
      * Builds a {@link HygienePolicy}. Each single-valued setting may be set once; the retain
      * settings add up. Not thread-safe.
+     *
+     * <p>Each setting is checked when it is made; {@link #build()} then rejects only what contradicts
+     * itself: {@link Mode#OFF} together with a {@linkplain #onLeftovers(LeftoverListener) listener}
+     * or with retain rules ({@link #retain(ThreadLocal[])}, {@link #retainTypes(String...)}). OFF
+     * does nothing around a task, so it would never call the one or apply the others. To only watch
+     * what tasks leave, use {@link Mode#AUDIT}, which calls the listener and honours the retain rules
+     * and changes nothing. Everything else combines: {@code inheritable(false)} or
+     * {@code restoreThreadState(false)} with OFF, retain rules in AUDIT, {@code jmx(true)} without a
+     * name.
      */
     public static final class Builder {
 
@@ -168,7 +177,7 @@ public final class HygienePolicy {
         }
 
         /**
-         * Sets the mode.
+         * Sets the mode. {@link Mode#OFF} takes no listener and no retain rules (see {@link #build()}).
          *
          * @param mode what to do around each task
          * @return this builder
@@ -333,9 +342,38 @@ public final class HygienePolicy {
          * Builds the policy. The builder may be used again afterwards.
          *
          * @return an immutable policy
+         * @throws IllegalStateException if the mode is {@link Mode#OFF} and a listener
+         *         ({@link #onLeftovers(LeftoverListener)}) or retain rules ({@link #retain(ThreadLocal[])},
+         *         {@link #retainTypes(String...)}) were set as well: OFF never runs them. The message
+         *         names what was set and says to drop it, or to use {@link Mode#AUDIT} to only count
+         *         leftovers.
          */
         public HygienePolicy build() {
+            if (mode == Mode.OFF) {
+                requireNothingOffIgnores();
+            }
             return new HygienePolicy(this);
+        }
+
+        private void requireNothingOffIgnores() {
+            List<String> ignored = new ArrayList<>();
+            if (listener != null) {
+                ignored.add("onLeftovers(" + listener + ")");
+            }
+            if (!retained.isEmpty()) {
+                ignored.add("retain(...) of " + retained.size() + " ThreadLocal(s)");
+            }
+            if (!retainedTypes.isEmpty()) {
+                ignored.add("retainTypes(\"" + String.join("\", \"", retainedTypes) + "\")");
+            }
+            if (ignored.isEmpty()) {
+                return;
+            }
+            boolean one = ignored.size() == 1;
+            throw new IllegalStateException("mode OFF never runs a LeftoverListener or retain rules, but "
+                    + String.join(" and ", ignored) + (one ? " was" : " were") + " set too: OFF is the kill "
+                    + "switch and does nothing around a task. Drop " + (one ? "it" : "them")
+                    + " to turn hygiene off, or use mode(Mode.AUDIT) to only count leftovers and change nothing");
         }
     }
 

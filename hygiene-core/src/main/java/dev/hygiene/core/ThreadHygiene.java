@@ -163,13 +163,14 @@ public final class ThreadHygiene {
      * <li>{@value Config#MODE_PROPERTY}: {@code enforce} (the default when unset), {@code audit} or
      *     {@code off}, in any case;
      * <li>{@value Config#RETAIN_PROPERTY}: comma-separated class-name prefixes, as
-     *     {@link HygienePolicy.Builder#retainTypes(String...)}.
+     *     {@link HygienePolicy.Builder#retainTypes(String...)}; not read in {@code off}, so that the
+     *     kill switch works whatever this property holds.
      * </ul>
      * Its name is {@value Config#DEFAULT_NAME}.
      *
      * @return the shared hygiene for the current property values
-     * @throws IllegalArgumentException if a property has a bad value; the message names the
-     *         property, the value and what is allowed
+     * @throws IllegalArgumentException if a property that is read has a bad value; the message
+     *         names the property, the value and what is allowed
      * @throws UnsupportedOperationException if the mode is not {@code off} and
      *         {@link #isSupported()} is false
      */
