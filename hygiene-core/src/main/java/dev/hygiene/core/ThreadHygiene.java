@@ -62,9 +62,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ThreadHygiene {
 
-    private static final System.Logger LOG = System.getLogger(ThreadHygiene.class.getName());
-    private static final long LISTENER_LOG_INTERVAL_NANOS = 60_000_000_000L;
-
     /** Set by the first failure to register an MBean, which is the only one logged at WARNING. */
     private static final AtomicBoolean JMX_FAILURE_LOGGED = new AtomicBoolean();
     /** Set when {@code java.management} turned out to be missing: no later hygiene tries again. */
@@ -79,7 +76,7 @@ public final class ThreadHygiene {
     final Stats stats;
     final LeftoverListener listener;
     private final AtomicLong listenerFailures = new AtomicLong();
-    private volatile long nextListenerLog;
+    private final RateLimiter listenerFailureLog = RateLimiter.perMinute(1);
     /** The object name of this hygiene's MBean, or null if it has none. */
     private final String mbeanName;
 
@@ -124,7 +121,7 @@ public final class ThreadHygiene {
                             + "--limit-modules?), so no hygiene will try it again" : "")
                     + ". HygienePolicy.builder().jmx(false) turns JMX off"
                     + (first ? "; later JMX failures are logged at DEBUG" : "");
-            System.Logger log = System.getLogger(LeftoverLog.LOGGER_NAME);
+            System.Logger log = LeftoverLog.LOGGER;
             System.Logger.Level level = first ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG;
             if (missing) {
                 log.log(level, message);
@@ -390,10 +387,8 @@ public final class ThreadHygiene {
             throw e;
         } catch (RuntimeException | Error e) {
             long failures = listenerFailures.incrementAndGet();
-            long now = System.nanoTime();
-            if (failures == 1 || now - nextListenerLog >= 0) {
-                nextListenerLog = now + LISTENER_LOG_INTERVAL_NANOS;
-                LOG.log(System.Logger.Level.WARNING, String.format(Locale.ROOT,
+            if (listenerFailureLog.tryAcquire() != RateLimiter.REFUSED) {
+                LeftoverLog.LOGGER.log(System.Logger.Level.WARNING, String.format(Locale.ROOT,
                         "LeftoverListener of hygiene '%s' threw (%d time(s) so far, logged at most once a minute); "
                                 + "ignored: the thread was already settled and keeps working",
                         policy.name(), failures), e);
