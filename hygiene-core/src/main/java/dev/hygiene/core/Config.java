@@ -5,6 +5,9 @@ import java.util.List;
 /**
  * Reads the system properties behind {@link ThreadHygiene#defaults()} and keeps the hygiene built
  * from them, so that every default pool shares one set of stats while the properties stay the same.
+ * {@code hygiene.mode=off} is the kill switch and works whatever else is set: {@code hygiene.retain}
+ * is then not read at all (an OFF policy takes no retain rules, and a bad value must not keep an
+ * operator from turning hygiene off).
  */
 final class Config {
 
@@ -39,8 +42,9 @@ final class Config {
     }
 
     private static ThreadHygiene build(String mode, String retain) {
-        HygienePolicy.Builder policy = HygienePolicy.builder().name(DEFAULT_NAME).mode(parseMode(mode));
-        List<String> prefixes = parseRetain(retain);
+        Mode parsed = parseMode(mode);
+        HygienePolicy.Builder policy = HygienePolicy.builder().name(DEFAULT_NAME).mode(parsed);
+        List<String> prefixes = parsed == Mode.OFF ? List.of() : parseRetain(retain);
         if (!prefixes.isEmpty()) {
             policy.retainTypes(prefixes.toArray(new String[0]));
         }

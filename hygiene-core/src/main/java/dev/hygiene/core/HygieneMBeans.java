@@ -102,7 +102,7 @@ final class HygieneMBeans {
             } catch (InstanceNotFoundException alreadyGone) {
                 // someone unregistered it by hand; nothing left to do
             } catch (JMException | RuntimeException e) {
-                System.getLogger(LeftoverLog.LOGGER_NAME).log(System.Logger.Level.DEBUG,
+                LeftoverLog.LOGGER.log(System.Logger.Level.DEBUG,
                         "cannot unregister " + name + " after its hygiene was released or collected", e);
             }
         }

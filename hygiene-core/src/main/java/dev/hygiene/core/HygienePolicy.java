@@ -152,6 +152,15 @@ public final class HygienePolicy {
     /**
      * Builds a {@link HygienePolicy}. Each single-valued setting may be set once; the retain
      * settings add up. Not thread-safe.
+     *
+     * <p>Each setting is checked when it is made; {@link #build()} then rejects only what contradicts
+     * itself: {@link Mode#OFF} together with a {@linkplain #onLeftovers(LeftoverListener) listener}
+     * or with retain rules ({@link #retain(ThreadLocal[])}, {@link #retainTypes(String...)}). OFF
+     * does nothing around a task, so it would never call the one or apply the others. To only watch
+     * what tasks leave, use {@link Mode#AUDIT}, which calls the listener and honours the retain rules
+     * and changes nothing. Everything else combines: {@code inheritable(false)} or
+     * {@code restoreThreadState(false)} with OFF, retain rules in AUDIT, {@code jmx(true)} without a
+     * name.
      */
     public static final class Builder {
 
@@ -168,7 +177,7 @@ public final class HygienePolicy {
         }
 
         /**
-         * Sets the mode.
+         * Sets the mode. {@link Mode#OFF} takes no listener and no retain rules (see {@link #build()}).
          *
          * @param mode what to do around each task
          * @return this builder
@@ -177,9 +186,7 @@ public final class HygienePolicy {
          */
         public Builder mode(Mode mode) {
             Objects.requireNonNull(mode, "mode");
-            if (this.mode != null) {
-                throw new IllegalStateException("mode was already set to " + this.mode);
-            }
+            requireUnset("mode", this.mode);
             this.mode = mode;
             return this;
         }
@@ -199,9 +206,7 @@ public final class HygienePolicy {
             if (name.isBlank()) {
                 throw new IllegalArgumentException("name is blank; give the policy a name such as the pool's");
             }
-            if (this.name != null) {
-                throw new IllegalStateException("name was already set to '" + this.name + "'");
-            }
+            requireUnset("name", this.name);
             this.name = name;
             return this;
         }
@@ -259,9 +264,7 @@ public final class HygienePolicy {
          * @throws IllegalStateException if this setting was already made
          */
         public Builder inheritable(boolean include) {
-            if (this.inheritable != null) {
-                throw new IllegalStateException("inheritable was already set to " + this.inheritable);
-            }
+            requireUnset("inheritable", this.inheritable);
             this.inheritable = include;
             return this;
         }
@@ -275,9 +278,7 @@ public final class HygienePolicy {
          * @throws IllegalStateException if this setting was already made
          */
         public Builder restoreThreadState(boolean restore) {
-            if (this.restoreThreadState != null) {
-                throw new IllegalStateException("restoreThreadState was already set to " + this.restoreThreadState);
-            }
+            requireUnset("restoreThreadState", this.restoreThreadState);
             this.restoreThreadState = restore;
             return this;
         }
@@ -292,9 +293,7 @@ public final class HygienePolicy {
          */
         public Builder onLeftovers(LeftoverListener listener) {
             Objects.requireNonNull(listener, "listener");
-            if (this.listener != null) {
-                throw new IllegalStateException("onLeftovers was already set to " + this.listener);
-            }
+            requireUnset("onLeftovers", this.listener);
             this.listener = listener;
             return this;
         }
@@ -320,20 +319,61 @@ public final class HygienePolicy {
          * @throws IllegalStateException if this setting was already made
          */
         public Builder jmx(boolean register) {
-            if (this.jmx != null) {
-                throw new IllegalStateException("jmx was already set to " + this.jmx);
-            }
+            requireUnset("jmx", this.jmx);
             this.jmx = register;
             return this;
+        }
+
+        /**
+         * The one check behind "each single-valued setting may be set once": {@code current} is what
+         * the setting holds, null while it was never made.
+         *
+         * @throws IllegalStateException naming the setting and the value it already has (a name in
+         *         quotes, so that one with blanks reads as one)
+         */
+        private static void requireUnset(String setting, Object current) {
+            if (current != null) {
+                throw new IllegalStateException(setting + " was already set to "
+                        + (current instanceof String ? "'" + current + "'" : current));
+            }
         }
 
         /**
          * Builds the policy. The builder may be used again afterwards.
          *
          * @return an immutable policy
+         * @throws IllegalStateException if the mode is {@link Mode#OFF} and a listener
+         *         ({@link #onLeftovers(LeftoverListener)}) or retain rules ({@link #retain(ThreadLocal[])},
+         *         {@link #retainTypes(String...)}) were set as well: OFF never runs them. The message
+         *         names what was set and says to drop it, or to use {@link Mode#AUDIT} to only count
+         *         leftovers.
          */
         public HygienePolicy build() {
+            if (mode == Mode.OFF) {
+                requireNothingOffIgnores();
+            }
             return new HygienePolicy(this);
+        }
+
+        private void requireNothingOffIgnores() {
+            List<String> ignored = new ArrayList<>();
+            if (listener != null) {
+                ignored.add("onLeftovers(" + listener + ")");
+            }
+            if (!retained.isEmpty()) {
+                ignored.add("retain(...) of " + retained.size() + " ThreadLocal(s)");
+            }
+            if (!retainedTypes.isEmpty()) {
+                ignored.add("retainTypes(\"" + String.join("\", \"", retainedTypes) + "\")");
+            }
+            if (ignored.isEmpty()) {
+                return;
+            }
+            boolean one = ignored.size() == 1;
+            throw new IllegalStateException("mode OFF never runs a LeftoverListener or retain rules, but "
+                    + String.join(" and ", ignored) + (one ? " was" : " were") + " set too: OFF is the kill "
+                    + "switch and does nothing around a task. Drop " + (one ? "it" : "them")
+                    + " to turn hygiene off, or use mode(Mode.AUDIT) to only count leftovers and change nothing");
         }
     }
 

@@ -6,9 +6,9 @@ import java.util.List;
  * Told about every task that left something behind.
  *
  * <p>Called on the worker thread right after the task's scope closed: in {@link Mode#ENFORCE} after
- * the restore, in {@link Mode#AUDIT} after counting. A listener that throws is reported through
- * {@link System.Logger} and otherwise ignored: the restore has already happened and the worker
- * carries on. A listener should be quick; anything it leaves in the thread's own thread-locals is
+ * the restore, in {@link Mode#AUDIT} after counting. A listener that throws is reported at WARNING
+ * on the {@link System.Logger} {@code dev.hygiene}, at most once a minute per hygiene, and otherwise
+ * ignored: the restore has already happened and the worker carries on. A listener should be quick; anything it leaves in the thread's own thread-locals is
  * its own business, since it runs outside the task's scope.
  */
 @FunctionalInterface

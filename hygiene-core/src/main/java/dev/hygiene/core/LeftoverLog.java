@@ -6,48 +6,42 @@ import java.util.Locale;
  * Tells the operator about leftovers through {@code System.Logger}, never once per task: the first
  * occurrence of each leftover type (a new row of the stats) is logged at WARNING with a sentence
  * that says which task left which {@code ThreadLocal} holding what, and the two fixes. At most
- * {@link #PER_MINUTE} of those a minute per hygiene; the ones past that are counted and the count is
- * logged with the next line that may be logged. A cold path: it runs only when a stats row is made.
+ * {@link #PER_MINUTE} of those a minute per hygiene ({@link RateLimiter}); the ones past that are
+ * counted and the count is logged with the next line that may be logged. A cold path: it runs only
+ * when a stats row is made.
+ *
+ * <p>{@link #LOGGER} is the one logger, {@value #LOGGER_NAME}, that everything in hygiene logs to:
+ * these lines, a failing {@link LeftoverListener}, JMX registration.
  */
 final class LeftoverLog {
 
     static final String LOGGER_NAME = "dev.hygiene";
+    static final System.Logger LOGGER = System.getLogger(LOGGER_NAME);
     static final int PER_MINUTE = 10;
-    private static final long MINUTE_NANOS = 60_000_000_000L;
-    private static final System.Logger LOG = System.getLogger(LOGGER_NAME);
 
     private final String hygiene;
     private final Mode mode;
-    private long windowStart = System.nanoTime();
-    private int loggedInWindow;
-    private int suppressed;
+    private final RateLimiter limit;
 
     LeftoverLog(String hygiene, Mode mode) {
+        this(hygiene, mode, RateLimiter.perMinute(PER_MINUTE));
+    }
+
+    LeftoverLog(String hygiene, Mode mode, RateLimiter limit) {
         this.hygiene = hygiene;
         this.mode = mode;
+        this.limit = limit;
     }
 
     /** A leftover of a type never seen before by this hygiene. */
     void firstOccurrence(Leftover leftover, String worker) {
-        if (!LOG.isLoggable(System.Logger.Level.WARNING)) {
+        if (!LOGGER.isLoggable(System.Logger.Level.WARNING)) {
             return;
         }
-        int skipped;
-        synchronized (this) {
-            long now = System.nanoTime();
-            if (now - windowStart >= MINUTE_NANOS) {
-                windowStart = now;
-                loggedInWindow = 0;
-            }
-            if (loggedInWindow >= PER_MINUTE) {
-                suppressed++;
-                return;
-            }
-            loggedInWindow++;
-            skipped = suppressed;
-            suppressed = 0;
+        int skipped = limit.tryAcquire();
+        if (skipped != RateLimiter.REFUSED) {
+            LOGGER.log(System.Logger.Level.WARNING, message(leftover, worker, skipped));
         }
-        LOG.log(System.Logger.Level.WARNING, message(leftover, worker, skipped));
     }
 
     String message(Leftover leftover, String worker, int skipped) {

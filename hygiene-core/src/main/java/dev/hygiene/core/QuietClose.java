@@ -29,7 +29,7 @@ final class QuietClose {
     private static void log(String message, Throwable failure) {
         boolean first = WARNED.compareAndSet(false, true);
         System.Logger.Level level = first ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG;
-        System.getLogger(LeftoverLog.LOGGER_NAME).log(level,
+        LeftoverLog.LOGGER.log(level,
                 message + (first ? " (later ones are logged at DEBUG)" : ""), failure);
     }
 }

@@ -62,9 +62,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ThreadHygiene {
 
-    private static final System.Logger LOG = System.getLogger(ThreadHygiene.class.getName());
-    private static final long LISTENER_LOG_INTERVAL_NANOS = 60_000_000_000L;
-
     /** Set by the first failure to register an MBean, which is the only one logged at WARNING. */
     private static final AtomicBoolean JMX_FAILURE_LOGGED = new AtomicBoolean();
     /** Set when {@code java.management} turned out to be missing: no later hygiene tries again. */
@@ -79,7 +76,7 @@ public final class ThreadHygiene {
     final Stats stats;
     final LeftoverListener listener;
     private final AtomicLong listenerFailures = new AtomicLong();
-    private volatile long nextListenerLog;
+    private final RateLimiter listenerFailureLog = RateLimiter.perMinute(1);
     /** This hygiene's MBean, or null if it has none. */
     private final JmxRegistration mbean;
 
@@ -124,7 +121,7 @@ public final class ThreadHygiene {
                             + "--limit-modules?), so no hygiene will try it again" : "")
                     + ". HygienePolicy.builder().jmx(false) turns JMX off"
                     + (first ? "; later JMX failures are logged at DEBUG" : "");
-            System.Logger log = System.getLogger(LeftoverLog.LOGGER_NAME);
+            System.Logger log = LeftoverLog.LOGGER;
             System.Logger.Level level = first ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG;
             if (missing) {
                 log.log(level, message);
@@ -163,13 +160,14 @@ public final class ThreadHygiene {
      * <li>{@value Config#MODE_PROPERTY}: {@code enforce} (the default when unset), {@code audit} or
      *     {@code off}, in any case;
      * <li>{@value Config#RETAIN_PROPERTY}: comma-separated class-name prefixes, as
-     *     {@link HygienePolicy.Builder#retainTypes(String...)}.
+     *     {@link HygienePolicy.Builder#retainTypes(String...)}; not read in {@code off}, so that the
+     *     kill switch works whatever this property holds.
      * </ul>
      * Its name is {@value Config#DEFAULT_NAME}.
      *
      * @return the shared hygiene for the current property values
-     * @throws IllegalArgumentException if a property has a bad value; the message names the
-     *         property, the value and what is allowed
+     * @throws IllegalArgumentException if a property that is read has a bad value; the message
+     *         names the property, the value and what is allowed
      * @throws UnsupportedOperationException if the mode is not {@code off} and
      *         {@link #isSupported()} is false
      */
@@ -416,10 +414,8 @@ public final class ThreadHygiene {
             throw e;
         } catch (RuntimeException | Error e) {
             long failures = listenerFailures.incrementAndGet();
-            long now = System.nanoTime();
-            if (failures == 1 || now - nextListenerLog >= 0) {
-                nextListenerLog = now + LISTENER_LOG_INTERVAL_NANOS;
-                LOG.log(System.Logger.Level.WARNING, String.format(Locale.ROOT,
+            if (listenerFailureLog.tryAcquire() != RateLimiter.REFUSED) {
+                LeftoverLog.LOGGER.log(System.Logger.Level.WARNING, String.format(Locale.ROOT,
                         "LeftoverListener of hygiene '%s' threw (%d time(s) so far, logged at most once a minute); "
                                 + "ignored: the thread was already settled and keeps working",
                         policy.name(), failures), e);

@@ -207,6 +207,28 @@ class ConfigTest {
     }
 
     @Test
+    void defaultsInModeOffIgnoresRetainSoTheKillSwitchAlwaysWorks() {
+        System.setProperty(MODE, "off");
+        System.setProperty(RETAIN, "com.acme., org.slf4j.MDC");
+        ThreadHygiene off = ThreadHygiene.defaults();
+        assertEquals(Mode.OFF, off.policy().mode());
+        assertEquals(List.of(), off.policy().retainedTypes());
+
+        System.setProperty(RETAIN, "com.acme.,,x");
+        ThreadHygiene offWithBadRetain = ThreadHygiene.defaults();
+        assertEquals(Mode.OFF, offWithBadRetain.policy().mode(), "a bad hygiene.retain does not block the kill switch");
+        Runnable task = () -> { };
+        assertSame(task, offWithBadRetain.wrap(task));
+
+        System.setProperty(MODE, "audit");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, ThreadHygiene::defaults,
+                "outside OFF the same value fails");
+        assertContains(e.getMessage(), "hygiene.retain", "com.acme.,,x");
+        System.setProperty(RETAIN, "com.acme.");
+        assertEquals(List.of("com.acme."), ThreadHygiene.defaults().policy().retainedTypes());
+    }
+
+    @Test
     void defaultsFailsOnBadModeNamingPropertyAndWorksAgainOnceFixed() {
         ThreadHygiene before = ThreadHygiene.defaults();
         System.setProperty(MODE, "bogus");

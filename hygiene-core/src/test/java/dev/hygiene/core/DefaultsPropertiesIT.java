@@ -39,6 +39,17 @@ class DefaultsPropertiesIT {
     }
 
     @Test
+    void modeOffWorksWhateverRetainHolds() {
+        defaultsWith("-Dhygiene.mode=off", "-Dhygiene.retain=com.acme.")
+                .assertValue("defaults", "ok")
+                .assertValue("defaults.mode", "OFF")
+                .assertValue("defaults.retainTypes", "[]");
+        defaultsWith("-Dhygiene.mode=off", "-Dhygiene.retain=com.acme.,,x")
+                .assertValue("defaults", "ok")
+                .assertValue("defaults.mode", "OFF");
+    }
+
+    @Test
     void rejectsUnknownModeNamingPropertyValueAndAllowedValues() {
         defaultsWith("-Dhygiene.mode=bogus")
                 .assertValue("defaults", "failed")

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.function.Executable;
 
 /**
  * {@link HygienePolicy.Builder}: each setting is validated at once, with a message that names the
- * setting and its value; single-valued settings may be made once; a policy built without settings
- * enforces with the documented defaults; a built policy never changes afterwards.
+ * setting and its value; single-valued settings may be made once; {@code build()} rejects OFF with a
+ * listener or retain rules, saying what to do instead; a policy built without settings enforces with
+ * the documented defaults; a built policy never changes afterwards.
  */
 class HygienePolicyBuilderTest {
 
@@ -212,9 +213,92 @@ class HygienePolicyBuilderTest {
     }
 
     @Test
+    void rejectsSecondJmxNamingTheFirstAndKeepsIt() {
+        HygienePolicy.Builder builder = HygienePolicy.builder().name("jmx-once").jmx(false);
+        assertThrowsNaming(IllegalStateException.class, () -> builder.jmx(true), "jmx", "false");
+        assertFalse(builder.build().jmx());
+    }
+
+    @Test
+    void nameAlreadySetIsQuotedInTheMessage() {
+        HygienePolicy.Builder builder = HygienePolicy.builder().name("two words");
+        assertThrowsNaming(IllegalStateException.class, () -> builder.name("other"),
+                "name was already set to 'two words'");
+        assertThrowsNaming(IllegalStateException.class,
+                () -> HygienePolicy.builder().inheritable(false).inheritable(false), "inheritable was already set to false");
+    }
+
+    @Test
     void settingDefaultValueExplicitlyStillCountsAsSet() {
         assertThrows(IllegalStateException.class, () -> HygienePolicy.builder().mode(Mode.ENFORCE).mode(Mode.AUDIT));
         assertThrows(IllegalStateException.class, () -> HygienePolicy.builder().inheritable(true).inheritable(false));
+    }
+
+    // ---- combinations that contradict themselves
+
+    @Test
+    void rejectsOffWithAListenerNamingItAndSayingToDropItOrAudit() {
+        HygienePolicy.Builder builder = HygienePolicy.builder().mode(Mode.OFF).onLeftovers(LISTENER);
+        IllegalStateException e = assertThrowsNaming(IllegalStateException.class, builder::build,
+                "mode OFF never runs a LeftoverListener", "onLeftovers(the-first-listener) was set too",
+                "Drop it to turn hygiene off", "mode(Mode.AUDIT) to only count leftovers");
+        assertFalse(e.getMessage().contains("retain(") || e.getMessage().contains("retainTypes("), e.getMessage());
+    }
+
+    @Test
+    void rejectsOffWithRetainedLocalsCountingThem() {
+        assertThrowsNaming(IllegalStateException.class,
+                HygienePolicy.builder().mode(Mode.OFF).retain(new ThreadLocal<>(), new ThreadLocal<>())::build,
+                "mode OFF", "retain(...) of 2 ThreadLocal(s) was set too", "Drop it", "mode(Mode.AUDIT)");
+    }
+
+    @Test
+    void rejectsOffWithRetainTypesNamingThePrefixes() {
+        assertThrowsNaming(IllegalStateException.class,
+                HygienePolicy.builder().mode(Mode.OFF).retainTypes("com.acme.", "org.slf4j.MDC")::build,
+                "mode OFF", "retainTypes(\"com.acme.\", \"org.slf4j.MDC\") was set too", "mode(Mode.AUDIT)");
+    }
+
+    @Test
+    void rejectsOffWithListenerAndRetainRulesNamingAllOfThem() {
+        assertThrowsNaming(IllegalStateException.class, HygienePolicy.builder()
+                        .retainTypes("com.acme.").onLeftovers(LISTENER).retain(new ThreadLocal<>()).mode(Mode.OFF)::build,
+                "onLeftovers(the-first-listener) and retain(...) of 1 ThreadLocal(s) and retainTypes(\"com.acme.\") "
+                        + "were set too", "Drop them");
+    }
+
+    @Test
+    void offIsCheckedAtBuildWhateverTheOrderOfTheSettings() {
+        HygienePolicy.Builder builder = HygienePolicy.builder().retainTypes("com.acme.");
+        builder.mode(Mode.OFF);
+        assertThrows(IllegalStateException.class, builder::build);
+        assertThrows(IllegalStateException.class, builder::build, "a builder stays rejected: nothing can be unset");
+    }
+
+    @Test
+    void auditAndEnforceTakeTheListenerAndRetainRulesThatOffRejects() {
+        for (Mode mode : new Mode[] {Mode.AUDIT, Mode.ENFORCE}) {
+            HygienePolicy policy = HygienePolicy.builder().mode(mode).onLeftovers(LISTENER)
+                    .retain(new ThreadLocal<>()).retainTypes("com.acme.").build();
+            assertSame(LISTENER, policy.leftoverListener(), mode.toString());
+            assertEquals(List.of("com.acme."), policy.retainedTypes(), mode.toString());
+            assertEquals(1, policy.retainedLocals().size(), mode.toString());
+        }
+        assertSame(LISTENER, HygienePolicy.builder().onLeftovers(LISTENER).retainTypes("com.acme.").build()
+                .leftoverListener(), "without mode(...): ENFORCE");
+    }
+
+    @Test
+    void offTakesEveryOtherSetting() {
+        HygienePolicy policy = HygienePolicy.builder().mode(Mode.OFF).name("kill-switch").inheritable(false)
+                .restoreThreadState(false).jmx(true).retain().retainTypes().build();
+        assertEquals(Mode.OFF, policy.mode());
+        assertEquals("kill-switch", policy.name());
+        assertFalse(policy.inheritable());
+        assertFalse(policy.restoreThreadState());
+        assertTrue(policy.jmx());
+        assertEquals(List.of(), policy.retainedTypes(), "empty retain calls add no rule to drop");
+        assertNull(policy.leftoverListener());
     }
 
     // ---- immutability

@@ -129,6 +129,37 @@ class LeftoverLogTest {
     }
 
     @Test
+    void firstLineOfTheNextMinuteSaysHowManyTypesWereNotLogged() {
+        long[] now = {0};
+        LeftoverLog log = new LeftoverLog("log-clock", Mode.AUDIT,
+                new RateLimiter(LeftoverLog.PER_MINUTE, RateLimiter.MINUTE_NANOS, () -> now[0]));
+        for (int i = 0; i < LeftoverLog.PER_MINUTE + 4; i++) {
+            log.firstOccurrence(new Leftover(Leftover.Kind.ADDED, "java.lang.ThreadLocal", "com.acme.Value" + i,
+                    false, "com.acme.Task"), "worker-1");
+        }
+        assertEquals(LeftoverLog.PER_MINUTE, messages().size(), messages().toString());
+        now[0] += RateLimiter.MINUTE_NANOS;
+        log.firstOccurrence(new Leftover(Leftover.Kind.ADDED, "java.lang.ThreadLocal", "com.acme.Later", false,
+                "com.acme.Task"), "worker-1");
+        List<String> messages = messages();
+        assertEquals(LeftoverLog.PER_MINUTE + 1, messages.size(), messages.toString());
+        String last = messages.get(messages.size() - 1);
+        assertTrue(last.contains("holding a com.acme.Later"), last);
+        assertTrue(last.contains("(4 more new leftover type(s) were not logged in the last minute"), last);
+        assertFalse(messages.get(0).contains("were not logged"), messages.get(0));
+    }
+
+    @Test
+    void everyLineGoesToTheLoggerDevHygiene() {
+        ThreadHygiene enforce = ThreadHygiene.of(HygienePolicy.builder().name("log-name").build());
+        thread.run(enforce, new LeakyHandler(new ThreadLocal<>(), new Session()));
+        synchronized (records) {
+            assertEquals(1, records.size(), records.toString());
+            assertEquals("dev.hygiene", records.get(0).getLoggerName());
+        }
+    }
+
+    @Test
     void messageOfALaterLineCountsTheTypesThatWereNotLogged() {
         LeftoverLog log = new LeftoverLog("later", Mode.AUDIT);
         String message = log.message(new Leftover(Leftover.Kind.CHANGED, "java.lang.ThreadLocal", "java.lang.String",
