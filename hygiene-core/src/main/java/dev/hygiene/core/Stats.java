@@ -127,7 +127,7 @@ final class Stats implements HygieneStats {
         if (leftoverCount > 0) {
             LongAdder row = taskRow(task);
             if (tally != null) {
-                tally.addToTaskRow(row, leftoverCount);
+                tally.addToRow(Tally.TASK_ROW, row, leftoverCount);
             } else {
                 row.add(leftoverCount);
             }
@@ -179,7 +179,7 @@ final class Stats implements HygieneStats {
 
     private static void add(Tally tally, LongAdder row, int n) {
         if (tally != null) {
-            tally.addToTypeRow(row, n);
+            tally.addToRow(Tally.TYPE_ROW, row, n);
         } else {
             row.add(n);
         }

@@ -32,27 +32,32 @@ final class Tally {
     static final int TASKS_WITH_LEFTOVERS = PAD + 1;
     static final int LEFTOVERS = PAD + 2;
     static final int STALE_EXPUNGED = PAD + 3;
-    /** The counts not yet added to {@link #typeRow} and {@link #taskRow}. */
-    private static final int TYPE_PENDING = PAD + 4;
-    private static final int TASK_PENDING = PAD + 5;
 
     /** The stats this tally counts for. */
     final Stats stats;
     /** The one thread that writes this tally; weak, so that the stats do not keep ended threads. */
     private final WeakReference<Thread> owner;
 
-    private final long[] counts = new long[TASK_PENDING + 1 + PAD];
+    private final long[] counts = new long[PAD + 6 + PAD];   // the counters above, then the two pending counts
+
+    /** Which row {@link #rows} holds, and where its pending count is in {@link #counts}. */
+    static final int TYPE_ROW = 0;
+    static final int TASK_ROW = 1;
+    private static final int PENDING = PAD + 4;
+
+    /** Element access to {@link #rows}, for release stores and acquire loads. */
+    private static final VarHandle ROW = MethodHandles.arrayElementVarHandle(LongAdder[].class);
 
     /**
-     * The per-type row and the per-task row of the stats that this thread counted last, with their
-     * counts kept here ({@link #TYPE_PENDING}, {@link #TASK_PENDING}) until the thread counts into
-     * another row or ends: a pool whose tasks leave the same leftover again and again adds to its
-     * rows with plain stores, not with a {@code LongAdder}'s atomic one. Readers add what is
-     * pending to the row ({@link #addPending}); while the owner moves to another row, a reader may
-     * count its pending leftovers twice for a moment, never lose them.
+     * The per-type row ({@link #TYPE_ROW}) and the per-task row ({@link #TASK_ROW}) of the stats that
+     * this thread counted last, with their counts kept here ({@code counts[PENDING + which]}) until
+     * the thread counts into another row or ends: a pool whose tasks leave the same leftover again
+     * and again adds to its rows with plain stores, not with a {@code LongAdder}'s atomic one.
+     * Readers add what is pending to the row ({@link #addPending}); while the owner moves to another
+     * row, a reader may count its pending leftovers twice for a moment, never lose them.
      */
-    private volatile LongAdder typeRow;
-    private volatile LongAdder taskRow;
+    private final LongAdder[] rows = new LongAdder[2];
+
     /** Set by the owner after its last write; it never writes again. */
     private volatile boolean retired;
 
@@ -74,55 +79,39 @@ final class Tally {
         }
     }
 
-    /** Counts {@code n} leftovers into the per-type {@code row}; on the owner thread only. */
-    void addToTypeRow(LongAdder row, int n) {
+    /** Counts {@code n} leftovers into {@code row}, which is a {@code which} row; on the owner thread only. */
+    void addToRow(int which, LongAdder row, int n) {
         long[] counts = this.counts;
-        LongAdder current = typeRow;
+        int pending = PENDING + which;
+        LongAdder current = rows[which];
         if (row == current) {
-            COUNT.setRelease(counts, TYPE_PENDING, counts[TYPE_PENDING] + n);
+            COUNT.setRelease(counts, pending, counts[pending] + n);
             return;
         }
         // Hand the pending count to its row before a reader can take it for the next row's.
         if (current != null) {
-            current.add(counts[TYPE_PENDING]);
+            current.add(counts[pending]);
         }
-        COUNT.setRelease(counts, TYPE_PENDING, 0L);
-        typeRow = row;
-        COUNT.setRelease(counts, TYPE_PENDING, (long) n);
-    }
-
-    /** Counts {@code n} leftovers into the per-task {@code row}; on the owner thread only. */
-    void addToTaskRow(LongAdder row, int n) {
-        long[] counts = this.counts;
-        LongAdder current = taskRow;
-        if (row == current) {
-            COUNT.setRelease(counts, TASK_PENDING, counts[TASK_PENDING] + n);
-            return;
-        }
-        if (current != null) {
-            current.add(counts[TASK_PENDING]);
-        }
-        COUNT.setRelease(counts, TASK_PENDING, 0L);
-        taskRow = row;
-        COUNT.setRelease(counts, TASK_PENDING, (long) n);
+        COUNT.setRelease(counts, pending, 0L);
+        ROW.setRelease(rows, which, row);
+        COUNT.setRelease(counts, pending, (long) n);
     }
 
     /** Adds the pending counts to {@code pending}, by row; from any thread. */
     void addPending(Map<LongAdder, Long> pending) {
-        addPending(pending, TYPE_PENDING);
-        addPending(pending, TASK_PENDING);
+        addPending(pending, TYPE_ROW);
+        addPending(pending, TASK_ROW);
     }
 
     /**
      * Reads one row and its pending count as one pair: a count read between two reads of the same
      * row belongs to that row, since the owner stores a new row before the new row's count.
      */
-    private void addPending(Map<LongAdder, Long> pending, int counter) {
+    private void addPending(Map<LongAdder, Long> pending, int which) {
         while (true) {
-            LongAdder row = counter == TYPE_PENDING ? typeRow : taskRow;
-            long count = (long) COUNT.getAcquire(counts, counter);
-            LongAdder again = counter == TYPE_PENDING ? typeRow : taskRow;
-            if (row == again) {
+            LongAdder row = (LongAdder) ROW.getAcquire(rows, which);
+            long count = (long) COUNT.getAcquire(counts, PENDING + which);
+            if (row == (LongAdder) ROW.getAcquire(rows, which)) {
                 if (row != null && count != 0) {
                     pending.merge(row, count, Long::sum);
                 }
@@ -133,13 +122,11 @@ final class Tally {
 
     /** Adds the pending counts to their rows, once no thread writes this tally any more. */
     void foldRows() {
-        LongAdder type = typeRow;
-        if (type != null) {
-            type.add(get(TYPE_PENDING));
-        }
-        LongAdder task = taskRow;
-        if (task != null) {
-            task.add(get(TASK_PENDING));
+        for (int which = TYPE_ROW; which <= TASK_ROW; which++) {
+            LongAdder row = rows[which];
+            if (row != null) {
+                row.add(get(PENDING + which));
+            }
         }
     }
 
