@@ -135,19 +135,13 @@ final class Frame implements TaskScope {
 
     @Override
     public void close() {
-        Worker w = worker;
-        if (Thread.currentThread() != w.thread || !open || w.depth != depth + 1) {
-            throw misuse(w);
-        }
+        requireInnermostOpen();
         closeOpen(false);
     }
 
     @Override
     public List<Leftover> finish() {
-        Worker w = worker;
-        if (Thread.currentThread() != w.thread || !open || w.depth != depth + 1) {
-            throw misuse(w);
-        }
+        requireInnermostOpen();
         List<Leftover> found = closeOpen(true);
         return found == null ? List.of() : found;
     }
@@ -169,6 +163,14 @@ final class Frame implements TaskScope {
             throw e;
         } catch (Throwable e) {
             QuietClose.failed(this, e);
+        }
+    }
+
+    /** The check of {@code close()} and {@code finish()}: this scope is open, innermost, on its thread. */
+    private void requireInnermostOpen() {
+        Worker w = worker;
+        if (Thread.currentThread() != w.thread || !open || w.depth != depth + 1) {
+            throw misuse(w);
         }
     }
 

@@ -38,18 +38,7 @@ final class Report {
         }
         String task = TaskTypes.name(taskType);
         countRows(stats, tally, findings, task, worker);
-        boolean recording = LeftoverEvents.isRecording();
-        List<Leftover> leftovers = hygiene.listener != null || recording || collect
-                ? leftovers(findings, task) : null;
-        // The frame may be reused from here on (a listener can enter a scope): read nothing more.
-        findings.clear();
-        if (hygiene.listener != null) {
-            hygiene.notifyListener(thread, leftovers);
-        }
-        if (recording) {
-            LeftoverEvents.commit(hygiene.policy(), leftovers, workerName != null ? workerName : thread.getName(),
-                    thread.getId());
-        }
+        List<Leftover> leftovers = tell(hygiene, thread, workerName, findings, task, collect);
         return collect ? leftovers : null;
     }
 
@@ -66,16 +55,28 @@ final class Report {
             return;
         }
         countRows(stats, null, findings, Leftover.THREAD_CREATION, Worker.existing());
+        tell(hygiene, thread, null, findings, Leftover.THREAD_CREATION, false);
+    }
+
+    /**
+     * Builds the leftovers if anyone reads them, clears the findings, then hands the leftovers to
+     * the listener and to JFR. Returns them, or null when nobody asked.
+     */
+    private static List<Leftover> tell(ThreadHygiene hygiene, Thread thread, String workerName, Findings findings,
+            String task, boolean collect) {
         boolean recording = LeftoverEvents.isRecording();
-        List<Leftover> leftovers = hygiene.listener != null || recording
-                ? leftovers(findings, Leftover.THREAD_CREATION) : null;
+        List<Leftover> leftovers = hygiene.listener != null || recording || collect
+                ? leftovers(findings, task) : null;
+        // The frame may be reused from here on (a listener can enter a scope): read nothing more.
         findings.clear();
         if (hygiene.listener != null) {
             hygiene.notifyListener(thread, leftovers);
         }
         if (recording) {
-            LeftoverEvents.commit(hygiene.policy(), leftovers, thread.getName(), thread.getId());
+            LeftoverEvents.commit(hygiene.policy(), leftovers, workerName != null ? workerName : thread.getName(),
+                    thread.getId());
         }
+        return leftovers;
     }
 
     /**
