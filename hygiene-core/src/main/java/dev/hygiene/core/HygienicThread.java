@@ -1,5 +1,7 @@
 package dev.hygiene.core;
 
+import dev.hygiene.core.internal.Worker;
+
 /**
  * A thread made for pool work: it can start without inheriting the {@code InheritableThreadLocal}
  * values of the thread that created it, and it carries hygiene's per-thread state in a field, so
@@ -15,7 +17,21 @@ package dev.hygiene.core;
 public class HygienicThread extends Thread {
 
     /** Hygiene's state for this thread; read and written by this thread only. */
-    Worker hygieneState;
+    private Worker hygieneState;
+
+    static {
+        Worker.install(new Worker.ThreadField() {
+            @Override
+            public Worker get(HygienicThread thread) {
+                return thread.hygieneState;
+            }
+
+            @Override
+            public void set(HygienicThread thread, Worker worker) {
+                thread.hygieneState = worker;
+            }
+        });
+    }
 
     /**
      * Creates a thread that inherits no {@code InheritableThreadLocal} values.

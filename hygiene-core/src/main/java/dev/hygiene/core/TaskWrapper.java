@@ -20,7 +20,7 @@ package dev.hygiene.core;
  * }
  * }</pre>
  *
- * <p>The chain is followed at most {@value TaskTypes#MAX_UNWRAP} levels deep, and a wrapper that
+ * <p>The chain is followed at most 16 levels deep, and a wrapper that
  * returns null or itself is taken as the task; {@code wrappedTask()} is called on the thread that
  * enters the scope, before the snapshot, so it must be cheap and must not touch thread-locals.
  */

@@ -1,11 +1,10 @@
 package dev.hygiene.core;
 
+import dev.hygiene.core.internal.Engine;
+import dev.hygiene.core.internal.JmxRegistration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Makes a pooled thread safe to reuse: snapshots the thread's {@code ThreadLocal} maps and state
@@ -62,74 +61,20 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ThreadHygiene {
 
-    /** Set by the first failure to register an MBean, which is the only one logged at WARNING. */
-    private static final AtomicBoolean JMX_FAILURE_LOGGED = new AtomicBoolean();
-    /** Set when {@code java.management} turned out to be missing: no later hygiene tries again. */
-    private static volatile boolean jmxUnavailable;
-
     private final HygienePolicy policy;
-    final boolean enforce;
-    final boolean inheritable;
-    final boolean threadState;
-    final Retention retention;
     private final boolean off;
-    final Stats stats;
-    final LeftoverListener listener;
-    private final AtomicLong listenerFailures = new AtomicLong();
-    private final RateLimiter listenerFailureLog = RateLimiter.perMinute(1);
+    /** Does the work; the methods here validate and answer {@link Mode#OFF} themselves. */
+    private final Engine engine;
     /** This hygiene's MBean, or null if it has none. */
     private final JmxRegistration mbean;
 
     private ThreadHygiene(HygienePolicy policy) {
         this.policy = policy;
         this.off = policy.mode() == Mode.OFF;
-        this.enforce = policy.mode() == Mode.ENFORCE;
-        this.inheritable = policy.inheritable();
-        this.threadState = policy.restoreThreadState();
-        this.retention = new Retention(policy.retainedLocals(), policy.retainedTypePrefixes());
-        this.stats = new Stats(policy.name(), policy.mode());
-        this.listener = policy.leftoverListener();
-        // Last: the MBean gets the stats, and the cleaner that unregisters it watches this object.
-        this.mbean = policy.jmx() ? registerMBean(this) : null;
-    }
-
-    /**
-     * Registers the MBean of {@code hygiene}, if JMX can be used; never throws (but for the JVM's
-     * own errors). {@link HygieneMBeans} is only loaded here, so that a JVM without
-     * {@code java.management} fails to link it here and nowhere else.
-     *
-     * @return the registration, or null
-     */
-    private static JmxRegistration registerMBean(ThreadHygiene hygiene) {
-        if (jmxUnavailable) {
-            return null;
-        }
-        String name = hygiene.policy.name();
-        try {
-            return HygieneMBeans.register(hygiene, name, hygiene.policy.mode(), hygiene.stats);
-        } catch (VirtualMachineError e) {
-            throw e;
-        } catch (Throwable e) {
-            boolean missing = e instanceof LinkageError;
-            if (missing) {
-                jmxUnavailable = true;
-            }
-            boolean first = JMX_FAILURE_LOGGED.compareAndSet(false, true);
-            String message = "hygiene '" + name + "' works without its MBean: registering it in the platform MBean "
-                    + "server failed with " + e
-                    + (missing ? "; JMX cannot be used in this JVM (is the java.management module left out, as by "
-                            + "--limit-modules?), so no hygiene will try it again" : "")
-                    + ". HygienePolicy.builder().jmx(false) turns JMX off"
-                    + (first ? "; later JMX failures are logged at DEBUG" : "");
-            System.Logger log = LeftoverLog.LOGGER;
-            System.Logger.Level level = first ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG;
-            if (missing) {
-                log.log(level, message);
-            } else {
-                log.log(level, message, e);
-            }
-            return null;
-        }
+        this.engine = new Engine(policy.name(), policy.mode(), policy.inheritable(), policy.restoreThreadState(),
+                policy.retainedLocals(), policy.retainedTypePrefixes(), policy.leftoverListener());
+        // Last: the cleaner that unregisters the MBean watches this object.
+        this.mbean = policy.jmx() ? engine.registerMBean(this) : null;
     }
 
     /**
@@ -186,9 +131,9 @@ public final class ThreadHygiene {
      */
     public static ThreadHygiene of(HygienePolicy policy) {
         Objects.requireNonNull(policy, "policy");
-        if (policy.mode() != Mode.OFF && !JdkAccess.SUPPORTED) {
+        if (policy.mode() != Mode.OFF && !Engine.supported()) {
             throw new UnsupportedOperationException("hygiene cannot run in " + policy.mode() + " mode: "
-                    + JdkAccess.unsupportedReason() + ". Mode OFF works without access.");
+                    + Engine.unsupportedReason() + ". Mode OFF works without access.");
         }
         return new ThreadHygiene(policy);
     }
@@ -203,7 +148,7 @@ public final class ThreadHygiene {
      * @return true when {@link Mode#ENFORCE} and {@link Mode#AUDIT} can be used
      */
     public static boolean isSupported() {
-        return JdkAccess.SUPPORTED;
+        return Engine.supported();
     }
 
     /**
@@ -229,9 +174,7 @@ public final class ThreadHygiene {
         if (off) {
             return NoScope.INSTANCE;
         }
-        Frame frame = Worker.current().push(this, TaskTypes.of(task), false);
-        frame.capture();
-        return frame;
+        return engine.enter(Engine.taskType(task));
     }
 
     /**
@@ -246,7 +189,7 @@ public final class ThreadHygiene {
         if (off) {
             return;
         }
-        Worker.current().push(this, TaskTypes.of(task), true).capture();
+        engine.beforeTask(Engine.taskType(task));
     }
 
     /**
@@ -262,13 +205,10 @@ public final class ThreadHygiene {
         if (off) {
             return;
         }
-        Worker worker = Worker.existing();
-        int depth = worker == null ? -1 : worker.hookedDepth(this);
-        if (depth < 0) {
+        if (!engine.afterTask()) {
             throw new IllegalStateException("afterTask() without beforeTask() of " + this + " on "
                     + Thread.currentThread() + ": call them in pairs, on the thread that runs the task");
         }
-        worker.closeDownTo(depth);
     }
 
     /**
@@ -290,13 +230,7 @@ public final class ThreadHygiene {
             task.run();
             return;
         }
-        Frame frame = Worker.current().push(this, taskType != null ? taskType : TaskTypes.of(task), false);
-        frame.capture();
-        try {
-            task.run();
-        } finally {
-            frame.closeQuietly();
-        }
+        engine.run(task, taskType != null ? taskType : Engine.taskType(task));
     }
 
     /**
@@ -324,8 +258,8 @@ public final class ThreadHygiene {
             throw new IllegalArgumentException(thread + " was already started: startClean(thread) works on a new "
                     + "thread before its start(), as a ThreadFactory returns it");
         }
-        if (!off && inheritable) {
-            Inheritance.settle(this, thread);
+        if (!off) {
+            engine.startClean(thread);
         }
         return thread;
     }
@@ -372,7 +306,7 @@ public final class ThreadHygiene {
      * @return the live stats
      */
     public HygieneStats stats() {
-        return stats;
+        return engine.stats();
     }
 
     /**
@@ -403,23 +337,6 @@ public final class ThreadHygiene {
     public void release() {
         if (mbean != null) {
             mbean.release();
-        }
-    }
-
-    /** Hands {@code leftovers} to the policy's listener, which must exist; what it throws is logged. */
-    void notifyListener(Thread worker, List<Leftover> leftovers) {
-        try {
-            listener.onLeftovers(worker, leftovers);
-        } catch (VirtualMachineError e) {
-            throw e;
-        } catch (RuntimeException | Error e) {
-            long failures = listenerFailures.incrementAndGet();
-            if (listenerFailureLog.tryAcquire() != RateLimiter.REFUSED) {
-                LeftoverLog.LOGGER.log(System.Logger.Level.WARNING, String.format(Locale.ROOT,
-                        "LeftoverListener of hygiene '%s' threw (%d time(s) so far, logged at most once a minute); "
-                                + "ignored: the thread was already settled and keeps working",
-                        policy.name(), failures), e);
-            }
         }
     }
 

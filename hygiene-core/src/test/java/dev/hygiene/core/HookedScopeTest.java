@@ -1,5 +1,6 @@
 package dev.hygiene.core;
 
+import dev.hygiene.core.internal.TestAccess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -215,7 +216,7 @@ class HookedScopeTest extends DirtyControlTest {
         List<Object> seen = hygienic.call(() -> {
             int before = RawMaps.entries(false);
             assertThrows(IllegalStateException.class, hygiene::afterTask);
-            return Arrays.asList(before, RawMaps.entries(false), RawMaps.holds(Worker.STATE, false));
+            return Arrays.asList(before, RawMaps.entries(false), RawMaps.holds(TestAccess.STATE, false));
         });
         assertEquals(Arrays.asList(0, 0, false), seen);
     }
@@ -289,7 +290,7 @@ class HookedScopeTest extends DirtyControlTest {
         hygienic.run(hooked(off, task));
         assertEquals("leftover", hygienic.call(local::get), "OFF leaves the thread as the task left it");
         hygienic.run(off::afterTask);                  // no pair needed, nothing thrown
-        assertFalse(hygienic.call(() -> RawMaps.holds(Worker.STATE, false)), "no per-thread state was made");
+        assertFalse(hygienic.call(() -> RawMaps.holds(TestAccess.STATE, false)), "no per-thread state was made");
         assertEquals(0, off.stats().tasks());
         assertEquals(0, off.stats().leftovers());
     }

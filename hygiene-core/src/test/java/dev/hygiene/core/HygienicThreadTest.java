@@ -1,5 +1,6 @@
 package dev.hygiene.core;
 
+import dev.hygiene.core.internal.TestAccess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -100,15 +101,15 @@ class HygienicThreadTest {
     void keepsHygieneStateInTheThreadNotInItsMap() {
         Runnable task = () -> local.set("leftover");
         plain.run(hygiene, task);
-        assertTrue(plain.call(() -> RawMaps.holds(Worker.STATE, false)),
+        assertTrue(plain.call(() -> RawMaps.holds(TestAccess.STATE, false)),
                 "control: on a plain thread hygiene's state is an entry of the thread's map");
 
         pooled.run(hygiene, task);
         pooled.run(hygiene, () -> hygiene.wrap(task).run());
         pooled.run(hygiene, () -> { });
-        assertFalse(pooled.call(() -> RawMaps.holds(Worker.STATE, false)));
+        assertFalse(pooled.call(() -> RawMaps.holds(TestAccess.STATE, false)));
         assertEquals(0, pooled.call(() -> RawMaps.entries(false)), "nothing at all in the thread's map");
-        assertNotNull(pooled.call(() -> ((HygienicThread) Thread.currentThread()).hygieneState),
+        assertNotNull(pooled.call(() -> TestAccess.existingState()),
                 "the state is in the thread's field");
         assertEquals(5, hygiene.stats().tasks());
         assertEquals(3, hygiene.stats().leftovers(), "one per task that set the local: never hygiene's own state");

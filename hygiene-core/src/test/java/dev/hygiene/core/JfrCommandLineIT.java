@@ -1,5 +1,6 @@
 package dev.hygiene.core;
 
+import dev.hygiene.core.internal.TestAccess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.hygiene.testsupport.ChildProcess;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The command lines that {@link LeftoverEvents} documents, run in a child JVM against the packaged
- * jar: a recording started with {@code -XX:StartFlightRecording} has one {@value LeftoverEvent#NAME}
+ * jar: a recording started with {@code -XX:StartFlightRecording} has one {@value TestAccess#JFR_EVENT_NAME}
  * per leftover with the default settings and with {@code settings=none,+dev.hygiene.Leftover#enabled=true},
  * and none with {@code +dev.hygiene.Leftover#enabled=false}.
  */
@@ -41,13 +42,13 @@ class JfrCommandLineIT {
 
     @Test
     void settingsNoneWithTheEventEnabledRecordsEveryLeftover() {
-        Map<String, List<String>> events = recordProbe(",settings=none,+" + LeftoverEvent.NAME + "#enabled=true");
+        Map<String, List<String>> events = recordProbe(",settings=none,+" + TestAccess.JFR_EVENT_NAME + "#enabled=true");
         assertEquals(Map.of("child-enforce ENFORCE", KINDS, "child-audit AUDIT", KINDS), events);
     }
 
     @Test
     void eventDisabledOnTheCommandLineRecordsNothing() {
-        Map<String, List<String>> events = recordProbe(",+" + LeftoverEvent.NAME + "#enabled=false");
+        Map<String, List<String>> events = recordProbe(",+" + TestAccess.JFR_EVENT_NAME + "#enabled=false");
         assertEquals(Map.of(), events);
     }
 
@@ -66,7 +67,7 @@ class JfrCommandLineIT {
         Map<String, List<String>> byHygiene = new TreeMap<>();
         try {
             for (RecordedEvent event : RecordingFile.readAllEvents(file)) {
-                if (!event.getEventType().getName().equals(LeftoverEvent.NAME)) {
+                if (!event.getEventType().getName().equals(TestAccess.JFR_EVENT_NAME)) {
                     continue;
                 }
                 String task = event.getString("taskType");

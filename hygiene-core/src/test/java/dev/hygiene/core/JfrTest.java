@@ -1,5 +1,6 @@
 package dev.hygiene.core;
 
+import dev.hygiene.core.internal.TestAccess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The JFR event {@value LeftoverEvent#NAME}: one per leftover while a recording has it enabled,
+ * The JFR event {@value TestAccess#JFR_EVENT_NAME}: one per leftover while a recording has it enabled,
  * with the hygiene, mode, kind, task, {@code ThreadLocal}, value and worker; none for a clean task,
  * none when the event is off.
  *
@@ -240,34 +241,34 @@ class JfrTest {
         try (ReusedThread thread = new ReusedThread("jfr-disabled-worker")) {
             List<Boolean> recording = new ArrayList<>();
             List<RecordedEvent> events = record(false, () -> {
-                recording.add(LeftoverEvents.isRecording());
+                recording.add(TestAccess.jfrRecording());
                 thread.run(hygiene, () -> local.set(new DisabledValue()));
             });
             assertEquals(List.of(), events);
             assertEquals(List.of(false), recording);
             assertEquals(1, hygiene.stats().leftovers(), "control: there was a leftover to record");
             assertEquals(List.of(true), recordingWhileEnabled());
-            assertFalse(LeftoverEvents.isRecording(), "no recording runs any more");
+            assertFalse(TestAccess.jfrRecording(), "no recording runs any more");
         }
     }
 
     private List<Boolean> recordingWhileEnabled() {
         List<Boolean> recording = new ArrayList<>();
-        record(true, () -> recording.add(LeftoverEvents.isRecording()));
+        record(true, () -> recording.add(TestAccess.jfrRecording()));
         return recording;
     }
 
     /**
-     * Runs {@code body} during a recording that has only {@value LeftoverEvent#NAME}, enabled or
+     * Runs {@code body} during a recording that has only {@value TestAccess#JFR_EVENT_NAME}, enabled or
      * disabled, and returns the events of that type it recorded.
      */
     private List<RecordedEvent> record(boolean enabled, Runnable body) {
         Path file;
         try (Recording recording = new Recording()) {
             if (enabled) {
-                recording.enable(LeftoverEvent.NAME);
+                recording.enable(TestAccess.JFR_EVENT_NAME);
             } else {
-                recording.disable(LeftoverEvent.NAME);
+                recording.disable(TestAccess.JFR_EVENT_NAME);
             }
             recording.start();
             body.run();
@@ -280,7 +281,7 @@ class JfrTest {
         try {
             List<RecordedEvent> events = new ArrayList<>();
             for (RecordedEvent event : RecordingFile.readAllEvents(file)) {
-                if (event.getEventType().getName().equals(LeftoverEvent.NAME)) {
+                if (event.getEventType().getName().equals(TestAccess.JFR_EVENT_NAME)) {
                     events.add(event);
                 }
             }

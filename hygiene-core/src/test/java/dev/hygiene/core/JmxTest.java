@@ -1,5 +1,6 @@
 package dev.hygiene.core;
 
+import dev.hygiene.core.internal.TestAccess;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -103,7 +104,7 @@ class JmxTest {
     }
 
     private Set<ObjectName> hygieneMBeans() throws JMException {
-        return server.queryNames(new ObjectName(HygieneMBeans.DOMAIN + ":type=" + HygieneMBeans.TYPE + ",*"), null);
+        return server.queryNames(new ObjectName(TestAccess.MBEAN_DOMAIN + ":type=" + TestAccess.MBEAN_TYPE + ",*"), null);
     }
 
     // ---- what the MBean shows

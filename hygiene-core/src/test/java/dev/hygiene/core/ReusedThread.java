@@ -12,12 +12,12 @@ import java.util.concurrent.TimeUnit;
  * A test runs its steps with and without hygiene on two of these, so that the dirty control and the
  * hygienic run start from the same kind of thread.
  */
-final class ReusedThread implements AutoCloseable {
+public final class ReusedThread implements AutoCloseable {
 
     private final ExecutorService executor;
     private volatile Thread thread;
 
-    ReusedThread(String name) {
+    public ReusedThread(String name) {
         this(name, true);
     }
 
@@ -26,12 +26,12 @@ final class ReusedThread implements AutoCloseable {
      * {@code InheritableThreadLocal} values of the thread that runs the test: for tests that count
      * what a thread inherits.
      */
-    ReusedThread(String name, boolean inheritThreadLocals) {
+    public ReusedThread(String name, boolean inheritThreadLocals) {
         this(task -> new Thread(null, task, name, 0L, inheritThreadLocals));
     }
 
     /** A reused thread that {@code factory} makes, such as a {@link HygienicThread}. */
-    ReusedThread(ThreadFactory factory) {
+    public ReusedThread(ThreadFactory factory) {
         executor = Executors.newSingleThreadExecutor(task -> {
             Thread t = factory.newThread(task);
             t.setDaemon(true);
@@ -41,11 +41,11 @@ final class ReusedThread implements AutoCloseable {
         run(() -> { });
     }
 
-    Thread thread() {
+    public Thread thread() {
         return thread;
     }
 
-    <T> T call(Callable<T> task) {
+    public <T> T call(Callable<T> task) {
         try {
             return executor.submit(task).get(60, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -62,7 +62,7 @@ final class ReusedThread implements AutoCloseable {
         }
     }
 
-    void run(Runnable task) {
+    public void run(Runnable task) {
         call(() -> {
             task.run();
             return null;
@@ -70,7 +70,7 @@ final class ReusedThread implements AutoCloseable {
     }
 
     /** Runs {@code task}, under {@code hygiene} when it is not null, and rethrows what it threw. */
-    void run(ThreadHygiene hygiene, Runnable task) {
+    public void run(ThreadHygiene hygiene, Runnable task) {
         run(hygiene == null ? task : hygiene.wrap(task));
     }
 

@@ -1,5 +1,6 @@
 package dev.hygiene.core;
 
+import dev.hygiene.core.internal.TestAccess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -28,7 +29,7 @@ class ThreadStateTest extends DirtyControlTest {
     private static List<Object> state() {
         Thread t = Thread.currentThread();
         return List.of(t.getName(), t.getPriority(), t.getContextClassLoader(),
-                String.valueOf(JdkAccess.uncaughtHandler(t)));
+                String.valueOf(TestAccess.uncaughtHandler(t)));
     }
 
     @Test
@@ -41,7 +42,7 @@ class ThreadStateTest extends DirtyControlTest {
         ThreadHygiene hygiene = ThreadHygiene.enforcing();
         hygienic.run(hygiene, ThreadStateTest::changeEverything);
         assertEquals(before, hygienic.call(ThreadStateTest::state));
-        assertNull(hygienic.call(() -> JdkAccess.uncaughtHandler(Thread.currentThread())),
+        assertNull(hygienic.call(() -> TestAccess.uncaughtHandler(Thread.currentThread())),
                 "the handler field itself is back to null, not set to the thread group");
         assertEquals(4, hygiene.stats().leftovers());
         assertEquals(1L, hygiene.stats().leftoversByType().get("Thread.name -> java.lang.String"));

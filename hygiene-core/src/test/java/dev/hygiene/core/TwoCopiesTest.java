@@ -1,5 +1,6 @@
 package dev.hygiene.core;
 
+import dev.hygiene.core.internal.TestAccess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * Two copies of hygiene-core on one thread, as with an agent on the boot class path and a copy
  * inside the application: neither removes, restores or reports the other's per-thread state. The
  * second copy is loaded from the same classes by a class loader of its own, so every one of its
- * classes, its {@code Worker.STATE} among them, is a different class with the same name.
+ * classes, its {@code TestAccess.STATE} among them, is a different class with the same name.
  */
 class TwoCopiesTest {
 
@@ -59,7 +60,7 @@ class TwoCopiesTest {
 
     /** The live entries of the current thread's map that hold the state of a copy of hygiene-core. */
     private static long stateEntries() {
-        return RawMaps.localTypes(false).stream().filter(type -> type.endsWith(Worker.STATE_CLASS_SUFFIX)).count();
+        return RawMaps.localTypes(false).stream().filter(type -> type.endsWith(TestAccess.STATE_CLASS_SUFFIX)).count();
     }
 
     private <T> T onThread(Callable<T> step) {
@@ -106,7 +107,7 @@ class TwoCopiesTest {
             return null;
         });
 
-        assertNotNull(onThread(Worker::existing), "our state survived their scope");
+        assertNotNull(onThread(TestAccess::existingState), "our state survived their scope");
         assertNull(onThread(dirt::get), "control: their scope removed what its task left");
         assertEquals(1, stat(theirs, "leftovers"), "they counted only the control");
         assertEquals(0, ours.stats().leftovers());

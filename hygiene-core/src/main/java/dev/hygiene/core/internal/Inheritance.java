@@ -1,9 +1,10 @@
-package dev.hygiene.core;
+package dev.hygiene.core.internal;
 
+import dev.hygiene.core.Leftover;
 import java.lang.ref.Reference;
 
 /**
- * {@link ThreadHygiene#startClean}: settles the {@code InheritableThreadLocal} values that a new,
+ * {@link dev.hygiene.core.ThreadHygiene#startClean}: settles the {@code InheritableThreadLocal} values that a new,
  * unstarted thread copied from the thread that created it. Enforcing drops the whole map, retained
  * entries too: a new thread inherits nothing, as if built with {@code inheritThreadLocals = false}.
  * A cold path, run once per thread on the creating thread; the new thread cannot touch its map
@@ -15,7 +16,7 @@ final class Inheritance {
     private Inheritance() {
     }
 
-    static void settle(ThreadHygiene hygiene, Thread thread) {
+    static void settle(Engine hygiene, Thread thread) {
         Object map = JdkAccess.map(thread, true);
         Object[] tab = map == null ? null : JdkAccess.table(map);
         if (tab == null) {

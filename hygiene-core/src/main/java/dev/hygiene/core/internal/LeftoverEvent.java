@@ -1,5 +1,6 @@
-package dev.hygiene.core;
+package dev.hygiene.core.internal;
 
+import dev.hygiene.core.Mode;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Event;
@@ -9,7 +10,7 @@ import jdk.jfr.StackTrace;
 
 /**
  * The JFR event {@value #NAME}: one {@link Leftover}, committed when a scope closes or when
- * {@link ThreadHygiene#startClean} settles a new thread. Enabled by default, so the JDK's
+ * {@link dev.hygiene.core.ThreadHygiene#startClean} settles a new thread. Enabled by default, so the JDK's
  * {@code default} and {@code profile} settings record it; see {@link LeftoverEvents}.
  *
  * <p>Only {@link LeftoverEvents} touches this class, so that nothing else in hygiene-core needs

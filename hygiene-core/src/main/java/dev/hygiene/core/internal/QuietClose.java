@@ -1,7 +1,6 @@
-package dev.hygiene.core;
+package dev.hygiene.core.internal;
 
-import java.util.concurrent.atomic.AtomicBoolean;
-
+import dev.hygiene.core.TaskScope;
 /**
  * Reports what {@link TaskScope#closeQuietly()} swallowed. The first report of a JVM is logged at
  * WARNING on logger {@value LeftoverLog#LOGGER_NAME}, later ones at DEBUG: a misused or failing
@@ -9,7 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class QuietClose {
 
-    private static final AtomicBoolean WARNED = new AtomicBoolean();
+    private static final FirstWarning WARNING = new FirstWarning("later ones are logged at DEBUG");
 
     private QuietClose() {
     }
@@ -27,9 +26,6 @@ final class QuietClose {
     }
 
     private static void log(String message, Throwable failure) {
-        boolean first = WARNED.compareAndSet(false, true);
-        System.Logger.Level level = first ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG;
-        LeftoverLog.LOGGER.log(level,
-                message + (first ? " (later ones are logged at DEBUG)" : ""), failure);
+        WARNING.log(message, failure);
     }
 }

@@ -1,5 +1,6 @@
-package dev.hygiene.core;
+package dev.hygiene.core.internal;
 
+import dev.hygiene.core.Leftover;
 import java.util.Arrays;
 
 /**

@@ -1,5 +1,9 @@
-package dev.hygiene.core;
+package dev.hygiene.core.internal;
 
+import dev.hygiene.core.HygieneStats;
+import dev.hygiene.core.Leftover;
+import dev.hygiene.core.Mode;
+import dev.hygiene.core.ThreadHygiene;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

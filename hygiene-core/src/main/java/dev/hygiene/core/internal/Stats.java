@@ -1,5 +1,8 @@
-package dev.hygiene.core;
+package dev.hygiene.core.internal;
 
+import dev.hygiene.core.HygieneStats;
+import dev.hygiene.core.Leftover;
+import dev.hygiene.core.Mode;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The counters of one {@link ThreadHygiene}. The task counters are kept per thread, in a
+ * The counters of one {@link dev.hygiene.core.ThreadHygiene}. The task counters are kept per thread, in a
  * {@link Tally} that only its thread writes, so that closing a scope counts without an atomic
  * instruction; a total is this object's own count (of thread creations, of each thread's first
  * scopes, see {@link Worker#tally}, and of the tallies of ended threads, folded in) plus every live

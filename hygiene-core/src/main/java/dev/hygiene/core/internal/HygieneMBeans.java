@@ -1,5 +1,7 @@
-package dev.hygiene.core;
+package dev.hygiene.core.internal;
 
+import dev.hygiene.core.Mode;
+import dev.hygiene.core.ThreadHygieneMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.ref.Cleaner;
 import java.util.Collections;
@@ -13,13 +15,13 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 /**
- * Registers the {@link ThreadHygieneMXBean} of a {@link ThreadHygiene} in the platform MBean server
+ * Registers the {@link ThreadHygieneMXBean} of a {@link dev.hygiene.core.ThreadHygiene} in the platform MBean server
  * and unregisters it when the hygiene has been collected.
  *
  * <p>The only class of hygiene-core that refers to {@code java.management}. It is loaded on demand,
  * by the first hygiene whose policy asks for JMX, so a JVM without that module (started with
  * {@code --limit-modules java.base}, say) runs hygiene as long as no policy asks; and when one does,
- * {@link ThreadHygiene} catches the {@code LinkageError} and carries on without an MBean.
+ * {@link dev.hygiene.core.ThreadHygiene} catches the {@code LinkageError} and carries on without an MBean.
  *
  * <p>The registered object, a {@link Bean}, holds the hygiene's {@link Stats} and two strings, never
  * the hygiene: the MBean server must not keep a hygiene (or, through it, its retained thread-locals

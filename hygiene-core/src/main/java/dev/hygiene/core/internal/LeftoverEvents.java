@@ -1,5 +1,7 @@
-package dev.hygiene.core;
+package dev.hygiene.core.internal;
 
+import dev.hygiene.core.Leftover;
+import dev.hygiene.core.Mode;
 import java.util.List;
 import jdk.jfr.EventType;
 import jdk.jfr.FlightRecorder;
@@ -61,17 +63,18 @@ final class LeftoverEvents {
     /**
      * Commits one event per leftover, as far as the event is still enabled.
      *
-     * @param policy the policy of the hygiene that found them, for its name and mode
+     * @param hygiene the name of the hygiene that found them
+     * @param mode its mode
      * @param leftovers what was found
      * @param worker the name of the thread the leftovers are on
      * @param workerId the id of that thread
      */
-    static void commit(HygienePolicy policy, List<Leftover> leftovers, String worker, long workerId) {
+    static void commit(String hygiene, Mode mode, List<Leftover> leftovers, String worker, long workerId) {
         if (unavailable) {
             return;
         }
         try {
-            Jfr.commit(policy, leftovers, worker, workerId);
+            Jfr.commit(hygiene, mode, leftovers, worker, workerId);
         } catch (LinkageError e) {
             unavailable = true;
         }
@@ -94,9 +97,8 @@ final class LeftoverEvents {
             return t.isEnabled();
         }
 
-        static void commit(HygienePolicy policy, List<Leftover> leftovers, String worker, long workerId) {
-            String hygiene = policy.name();
-            String mode = policy.mode().name();
+        static void commit(String hygiene, Mode mode, List<Leftover> leftovers, String worker, long workerId) {
+            String modeName = mode.name();
             for (int i = 0, n = leftovers.size(); i < n; i++) {
                 Leftover leftover = leftovers.get(i);
                 LeftoverEvent event = new LeftoverEvent();
@@ -104,7 +106,7 @@ final class LeftoverEvents {
                     return;
                 }
                 event.hygiene = hygiene;
-                event.mode = mode;
+                event.mode = modeName;
                 event.kind = leftover.kind().name();
                 event.taskType = leftover.taskType();
                 event.localType = leftover.localType();

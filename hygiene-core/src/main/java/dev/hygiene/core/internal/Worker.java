@@ -1,5 +1,7 @@
-package dev.hygiene.core;
+package dev.hygiene.core.internal;
 
+import dev.hygiene.core.HygienicThread;
+import dev.hygiene.core.Leftover;
 import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,9 +23,51 @@ import java.util.List;
  * class name in every copy, relocated ones included; so no copy removes, restores or reports
  * another's state.
  */
-final class Worker {
+public final class Worker {
 
     static final ThreadLocal<Worker> STATE = new HygieneState();
+
+    /**
+     * The field of a {@link HygienicThread} that carries its state, reached from this package.
+     * {@code HygienicThread} is in the public package and keeps the field package-private; its
+     * class initialiser hands this package the one accessor, as the JDK's {@code SharedSecrets}
+     * do. Set before any {@code HygienicThread} exists, since building one initialises the class.
+     */
+    private static ThreadField threadField;
+
+    /**
+     * Reads and writes the state field of a {@link HygienicThread}; implemented by that class
+     * alone, see {@link #install(ThreadField)}.
+     */
+    public interface ThreadField {
+        /**
+         * The state of {@code thread}.
+         *
+         * @param thread a hygienic thread, the current one
+         * @return its state, or null before its first scope
+         */
+        Worker get(HygienicThread thread);
+
+        /**
+         * Gives {@code thread} its state.
+         *
+         * @param thread a hygienic thread, the current one
+         * @param worker its new state
+         */
+        void set(HygienicThread thread, Worker worker);
+    }
+
+    /**
+     * Installs the accessor of {@link HygienicThread}'s state field; called by that class's
+     * initialiser, once. Later calls are ignored.
+     *
+     * @param field the accessor
+     */
+    public static synchronized void install(ThreadField field) {
+        if (threadField == null) {
+            threadField = field;
+        }
+    }
 
     /** How the class name of every copy's {@link HygieneState} ends. */
     static final String STATE_CLASS_SUFFIX = ".Worker$HygieneState";
@@ -65,9 +109,10 @@ final class Worker {
         Thread thread = Thread.currentThread();
         if (thread instanceof HygienicThread) {
             HygienicThread own = (HygienicThread) thread;
-            Worker worker = own.hygieneState;
+            ThreadField field = threadField;
+            Worker worker = field.get(own);
             if (worker == null) {
-                own.hygieneState = worker = new Worker(thread);
+                field.set(own, worker = new Worker(thread));
             }
             return worker;
         }
@@ -86,7 +131,7 @@ final class Worker {
     static Worker existing() {
         Thread thread = Thread.currentThread();
         if (thread instanceof HygienicThread) {
-            return ((HygienicThread) thread).hygieneState;
+            return threadField.get((HygienicThread) thread);
         }
         Object map = JdkAccess.map(thread, false);
         Object[] tab = map == null ? null : JdkAccess.table(map);
@@ -105,9 +150,9 @@ final class Worker {
     }
 
     /**
-     * The innermost open frame of {@code hygiene} opened by {@link ThreadHygiene#beforeTask}, or -1.
+     * The innermost open frame of {@code hygiene} opened by {@link dev.hygiene.core.ThreadHygiene#beforeTask}, or -1.
      */
-    int hookedDepth(ThreadHygiene hygiene) {
+    int hookedDepth(Engine hygiene) {
         for (int d = depth - 1; d >= 0; d--) {
             if (frames[d].openedByHook(hygiene)) {
                 return d;
@@ -200,7 +245,7 @@ final class Worker {
     }
 
     /** Opens the next frame for {@code hygiene}; the caller captures the snapshot. */
-    Frame push(ThreadHygiene hygiene, Class<?> taskType, boolean hooked) {
+    Frame push(Engine hygiene, Class<?> taskType, boolean hooked) {
         int d = depth;
         if (d == frames.length) {
             frames = Arrays.copyOf(frames, d * 2);

@@ -1,4 +1,4 @@
-package dev.hygiene.core;
+package dev.hygiene.core.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,7 @@
-package dev.hygiene.core;
+package dev.hygiene.core.internal;
 
+import dev.hygiene.core.Leftover;
+import dev.hygiene.core.Mode;
 import java.util.Locale;
 
 /**

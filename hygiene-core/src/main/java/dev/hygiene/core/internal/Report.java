@@ -1,5 +1,6 @@
-package dev.hygiene.core;
+package dev.hygiene.core.internal;
 
+import dev.hygiene.core.Leftover;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,7 +27,7 @@ final class Report {
      * @param collect whether the caller wants the leftovers
      * @return the leftovers, when {@code collect} and there are any; null otherwise
      */
-    static List<Leftover> scopeClosed(ThreadHygiene hygiene, Worker worker, Thread thread, String workerName,
+    static List<Leftover> scopeClosed(Engine hygiene, Worker worker, Thread thread, String workerName,
             Class<?> taskType, Findings findings, boolean collect) {
         Stats stats = hygiene.stats;
         int count = findings.count();
@@ -46,7 +47,7 @@ final class Report {
      * Reports what a new thread inherited, found by {@link Inheritance} on the creating thread:
      * leftovers of no task, charged to {@value Leftover#THREAD_CREATION}.
      */
-    static void threadCreated(ThreadHygiene hygiene, Thread thread, Findings findings) {
+    static void threadCreated(Engine hygiene, Thread thread, Findings findings) {
         Stats stats = hygiene.stats;
         int count = findings.count();
         stats.threadCreated(count, findings.staleExpunged());
@@ -62,7 +63,7 @@ final class Report {
      * Builds the leftovers if anyone reads them, clears the findings, then hands the leftovers to
      * the listener and to JFR. Returns them, or null when nobody asked.
      */
-    private static List<Leftover> tell(ThreadHygiene hygiene, Thread thread, String workerName, Findings findings,
+    private static List<Leftover> tell(Engine hygiene, Thread thread, String workerName, Findings findings,
             String task, boolean collect) {
         boolean recording = LeftoverEvents.isRecording();
         List<Leftover> leftovers = hygiene.listener != null || recording || collect
@@ -73,7 +74,7 @@ final class Report {
             hygiene.notifyListener(thread, leftovers);
         }
         if (recording) {
-            LeftoverEvents.commit(hygiene.policy(), leftovers, workerName != null ? workerName : thread.getName(),
+            LeftoverEvents.commit(hygiene.name(), hygiene.mode(), leftovers, workerName != null ? workerName : thread.getName(),
                     thread.getId());
         }
         return leftovers;

@@ -1,4 +1,4 @@
-package dev.hygiene.core;
+package dev.hygiene.core.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

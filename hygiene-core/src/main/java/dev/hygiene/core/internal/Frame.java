@@ -1,14 +1,16 @@
-package dev.hygiene.core;
+package dev.hygiene.core.internal;
 
+import dev.hygiene.core.Leftover;
+import dev.hygiene.core.TaskScope;
 import java.util.List;
 
 /**
- * One scope on one thread at one nesting depth: the snapshot taken by {@link ThreadHygiene#enter}
+ * One scope on one thread at one nesting depth: the snapshot taken by {@link dev.hygiene.core.ThreadHygiene#enter}
  * and the {@link TaskScope} handed out for it. Reused by every scope at its depth on its thread.
  *
  * <p>Implementation overview: the path of one task.
  * <ol>
- * <li><b>enter</b> ({@link ThreadHygiene#enter}, {@link ThreadHygiene#beforeTask}): the worker
+ * <li><b>enter</b> ({@link dev.hygiene.core.ThreadHygiene#enter}, {@link dev.hygiene.core.ThreadHygiene#beforeTask}): the worker
  *     pushes this frame and {@link #open opens} it for the hygiene and task type;
  * <li><b>capture</b> ({@link #capture}): the two {@link MapSnapshot}s mirror the thread's maps and
  *     the thread state is noted;
@@ -54,10 +56,10 @@ final class Frame implements TaskScope {
     private final MapSnapshot inheritables = new MapSnapshot(true);
     private final Findings findings = new Findings();
 
-    private ThreadHygiene hygiene;
+    private Engine hygiene;
     private Class<?> taskType;
     private boolean open;
-    /** Opened by {@link ThreadHygiene#beforeTask}, to be closed by {@link ThreadHygiene#afterTask}. */
+    /** Opened by {@link dev.hygiene.core.ThreadHygiene#beforeTask}, to be closed by {@link dev.hygiene.core.ThreadHygiene#afterTask}. */
     private boolean hooked;
 
     private ClassLoader contextLoader;
@@ -70,7 +72,7 @@ final class Frame implements TaskScope {
         this.depth = depth;
     }
 
-    void open(ThreadHygiene hygiene, Class<?> taskType, boolean hooked) {
+    void open(Engine hygiene, Class<?> taskType, boolean hooked) {
         if (this.hygiene != hygiene) {
             switchTo(hygiene);
         }
@@ -87,12 +89,12 @@ final class Frame implements TaskScope {
         return hygiene.enforce;
     }
 
-    boolean openedByHook(ThreadHygiene h) {
+    boolean openedByHook(Engine h) {
         return open && hooked && hygiene == h;
     }
 
     /** A hygiene with other settings takes over: drop what only the previous one snapshotted. */
-    private void switchTo(ThreadHygiene next) {
+    private void switchTo(Engine next) {
         if (!next.inheritable) {
             inheritables.release();
         }
@@ -107,7 +109,7 @@ final class Frame implements TaskScope {
     /** The capture phase: mirrors the thread's maps and notes its state. */
     void capture() {
         Thread thread = worker.thread;
-        ThreadHygiene h = hygiene;
+        Engine h = hygiene;
         locals.capture(thread);
         if (h.inheritable) {
             inheritables.capture(thread);
@@ -193,7 +195,7 @@ final class Frame implements TaskScope {
      */
     private List<Leftover> closeOpen(boolean collect) {
         Worker w = worker;
-        ThreadHygiene h = hygiene;
+        Engine h = hygiene;
         Thread thread = w.thread;
         boolean localsChanged = !locals.unchanged(thread);
         boolean inheritablesChanged = h.inheritable && !inheritables.unchanged(thread);
@@ -223,7 +225,7 @@ final class Frame implements TaskScope {
     }
 
     /** The task changed something: settle the thread, pop, then report what was found. */
-    private List<Leftover> closeChanged(ThreadHygiene h, Thread thread, boolean localsChanged,
+    private List<Leftover> closeChanged(Engine h, Thread thread, boolean localsChanged,
             boolean inheritablesChanged, boolean stateChanged, boolean collect) {
         Class<?> task = taskType;
         // The worker's name before the task, when the policy covers thread state; pop clears it.
@@ -252,7 +254,7 @@ final class Frame implements TaskScope {
      * into {@link #findings}; at depth 0, leaves the snapshots mirroring the thread again, so that
      * the next task starts on the untouched path.
      */
-    private void settle(ThreadHygiene h, Thread thread, boolean localsChanged, boolean inheritablesChanged,
+    private void settle(Engine h, Thread thread, boolean localsChanged, boolean inheritablesChanged,
             boolean stateChanged) {
         boolean enforce = h.enforce;
         boolean localsMirrored = localsChanged && locals.settle(thread, enforce, h.retention, findings);

@@ -1,4 +1,10 @@
-package dev.hygiene.core;
+package dev.hygiene.core.internal;
+
+import dev.hygiene.core.HygienePolicy;
+import dev.hygiene.core.Leftover;
+import dev.hygiene.core.Mode;
+import dev.hygiene.core.ThreadHygiene;
+import dev.hygiene.core.ReusedThread;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,7 @@
-package dev.hygiene.core;
+package dev.hygiene.core.internal;
 
+import dev.hygiene.core.Leftover;
+import dev.hygiene.core.TaskWrapper;
 /**
  * Task attribution: which class a scope's leftovers are charged to, and how that class is named in
  * leftovers, reports and events. The one place where a task object becomes a task type.

@@ -1,4 +1,4 @@
-package dev.hygiene.core;
+package dev.hygiene.core.internal;
 
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -7,7 +7,7 @@ import java.util.function.LongSupplier;
 /**
  * How often a repeated warning may be written: at most {@code permits} lines per window. Every
  * warning that hygiene can repeat (a new leftover type in {@link LeftoverLog}, a listener that
- * throws in {@link ThreadHygiene}) asks one of these before it writes to the logger
+ * throws in {@link dev.hygiene.core.ThreadHygiene}) asks one of these before it writes to the logger
  * {@value LeftoverLog#LOGGER_NAME}.
  *
  * <p>A window opens with the first line let through after the previous window ended, not when the

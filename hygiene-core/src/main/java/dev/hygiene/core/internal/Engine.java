@@ -1,0 +1,214 @@
+package dev.hygiene.core.internal;
+
+import dev.hygiene.core.HygieneStats;
+import dev.hygiene.core.Leftover;
+import dev.hygiene.core.LeftoverListener;
+import dev.hygiene.core.Mode;
+import dev.hygiene.core.TaskScope;
+import java.lang.ref.WeakReference;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The engine behind one {@link dev.hygiene.core.ThreadHygiene}: its settings as the hot path reads
+ * them, its {@link Stats}, and the scope operations that {@code ThreadHygiene} exposes. The public
+ * facade validates and documents; this class only works. Sibling modules that need a scope without
+ * a facade object (bytecode advice, for one) call it directly.
+ *
+ * <p>The settings are fixed at construction. An engine in {@link Mode#OFF} has stats but is never
+ * asked to open a scope: the facade answers OFF itself.
+ */
+public final class Engine {
+
+    private final String name;
+    private final Mode mode;
+    final boolean enforce;
+    final boolean inheritable;
+    final boolean threadState;
+    final Retention retention;
+    final Stats stats;
+    final LeftoverListener listener;
+    private final AtomicLong listenerFailures = new AtomicLong();
+    private final RateLimiter listenerFailureLog = RateLimiter.perMinute(1);
+
+    /**
+     * An engine with the given settings.
+     *
+     * @param name the hygiene's name, for reports, JMX and JFR
+     * @param mode what a scope does when it closes
+     * @param inheritable whether the inheritable map is snapshotted too
+     * @param threadState whether the thread's name, priority, context class loader and
+     *        uncaught-exception handler are restored
+     * @param retainedLocals thread-locals retained by identity, weakly referenced
+     * @param retainedTypePrefixes class-name prefixes retained, the default rules included
+     * @param listener called after every scope that left something, or null
+     */
+    public Engine(String name, Mode mode, boolean inheritable, boolean threadState,
+            List<WeakReference<ThreadLocal<?>>> retainedLocals, String[] retainedTypePrefixes,
+            LeftoverListener listener) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.mode = Objects.requireNonNull(mode, "mode");
+        this.enforce = mode == Mode.ENFORCE;
+        this.inheritable = inheritable;
+        this.threadState = threadState;
+        this.retention = new Retention(retainedLocals, retainedTypePrefixes);
+        this.stats = new Stats(name, mode);
+        this.listener = listener;
+    }
+
+    /**
+     * Whether this JVM lets hygiene reach the thread-local maps.
+     *
+     * @return true when scopes can be opened
+     */
+    public static boolean supported() {
+        return JdkAccess.SUPPORTED;
+    }
+
+    /**
+     * Why the maps cannot be reached, and how to fix it.
+     *
+     * @return a sentence naming the JVM option and the agent, for an exception message
+     */
+    public static String unsupportedReason() {
+        return JdkAccess.unsupportedReason();
+    }
+
+    /**
+     * The class that leftovers of {@code task} are charged to, see {@link TaskTypes#of}.
+     *
+     * @param task a task, or null
+     * @return its class, that of the task it wraps, or null
+     */
+    public static Class<?> taskType(Object task) {
+        return TaskTypes.of(task);
+    }
+
+    /**
+     * Snapshots the current thread and opens a scope.
+     *
+     * @param taskType the class to charge leftovers to, or null if unknown
+     * @return the open scope, to close on this thread
+     */
+    public TaskScope enter(Class<?> taskType) {
+        Frame frame = Worker.current().push(this, taskType, false);
+        frame.capture();
+        return frame;
+    }
+
+    /**
+     * Snapshots the current thread and opens a scope that {@link #afterTask()} closes.
+     *
+     * @param taskType the class to charge leftovers to, or null if unknown
+     */
+    public void beforeTask(Class<?> taskType) {
+        Worker.current().push(this, taskType, true).capture();
+    }
+
+    /**
+     * Closes the innermost scope that {@link #beforeTask} of this engine opened on the current
+     * thread, and every scope opened after it that is still open, innermost first.
+     *
+     * @return false, with nothing changed, if no such scope is open
+     */
+    public boolean afterTask() {
+        Worker worker = Worker.existing();
+        int depth = worker == null ? -1 : worker.hookedDepth(this);
+        if (depth < 0) {
+            return false;
+        }
+        worker.closeDownTo(depth);
+        return true;
+    }
+
+    /**
+     * Runs {@code task} in a scope charged to {@code taskType}, closed with
+     * {@link TaskScope#closeQuietly()}.
+     *
+     * @param task the task
+     * @param taskType the class to charge leftovers to, or null if unknown
+     */
+    public void run(Runnable task, Class<?> taskType) {
+        Frame frame = Worker.current().push(this, taskType, false);
+        frame.capture();
+        try {
+            task.run();
+        } finally {
+            frame.closeQuietly();
+        }
+    }
+
+    /**
+     * Settles what {@code thread}, new and not started, inherited from the thread that created it:
+     * removed in ENFORCE, counted in AUDIT. Does nothing unless the inheritable map is in scope.
+     *
+     * @param thread a thread not yet started
+     */
+    public void startClean(Thread thread) {
+        if (inheritable) {
+            Inheritance.settle(this, thread);
+        }
+    }
+
+    /**
+     * The engine's counters.
+     *
+     * @return the live stats
+     */
+    public HygieneStats stats() {
+        return stats;
+    }
+
+    /**
+     * The hygiene's name.
+     *
+     * @return the name given at construction
+     */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * The engine's mode.
+     *
+     * @return the mode given at construction
+     */
+    public Mode mode() {
+        return mode;
+    }
+
+    /**
+     * Registers this engine's MBean for {@code owner}, if JMX can be used; never throws but for the
+     * JVM's own errors.
+     *
+     * @param owner the object whose collection unregisters the MBean at the latest
+     * @return the registration, or null if there is none
+     */
+    public JmxRegistration registerMBean(Object owner) {
+        return JmxRegistration.register(owner, name, mode, stats);
+    }
+
+    /** Hands {@code leftovers} to the listener, which must exist; what it throws is logged. */
+    void notifyListener(Thread worker, List<Leftover> leftovers) {
+        try {
+            listener.onLeftovers(worker, leftovers);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            long failures = listenerFailures.incrementAndGet();
+            if (listenerFailureLog.tryAcquire() != RateLimiter.REFUSED) {
+                LeftoverLog.LOGGER.log(System.Logger.Level.WARNING, String.format(Locale.ROOT,
+                        "LeftoverListener of hygiene '%s' threw (%d time(s) so far, logged at most once a minute); "
+                                + "ignored: the thread was already settled and keeps working",
+                        name, failures), e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Engine[" + name + ", " + mode + "]";
+    }
+}
