@@ -2,6 +2,7 @@ package dev.hygiene.core;
 
 import dev.hygiene.core.internal.Engine;
 import dev.hygiene.core.internal.JmxRegistration;
+import dev.hygiene.core.internal.ScopedRunnable;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -266,7 +267,9 @@ public final class ThreadHygiene {
 
     /**
      * Decorates a task so that it runs in a scope of this hygiene. Fits Spring's
-     * {@code TaskDecorator} as {@code hygiene::wrap}.
+     * {@code TaskDecorator} as {@code hygiene::wrap}. The wrapper is a {@link TaskWrapper} of
+     * {@code task} and prints as {@code task} does, so that rejection messages and thread dumps
+     * name the task, not hygiene.
      *
      * @param task the task
      * @return a runnable that runs {@code task} between {@link #enter(Object)} and
@@ -276,14 +279,15 @@ public final class ThreadHygiene {
      */
     public Runnable wrap(Runnable task) {
         Objects.requireNonNull(task, "task");
-        if (off || task instanceof HygienicRunnable && ((HygienicRunnable) task).hygiene == this) {
+        if (off || ScopedRunnable.wraps(task, this)) {
             return task;
         }
-        return new HygienicRunnable(this, task);
+        return new ScopedRunnable(this, task);
     }
 
     /**
-     * Decorates a task so that it runs in a scope of this hygiene.
+     * Decorates a task so that it runs in a scope of this hygiene; like {@link #wrap(Runnable)}, the
+     * wrapper is a {@link TaskWrapper} of {@code task} and prints as {@code task} does.
      *
      * @param task the task
      * @param <V> the task's result type
@@ -368,37 +372,6 @@ public final class ThreadHygiene {
         }
     }
 
-    /** A runnable decorated by {@link #wrap(Runnable)}. */
-    private static final class HygienicRunnable implements Runnable, TaskWrapper {
-        final ThreadHygiene hygiene;
-        private final Runnable task;
-
-        HygienicRunnable(ThreadHygiene hygiene, Runnable task) {
-            this.hygiene = hygiene;
-            this.task = task;
-        }
-
-        @Override
-        public Object wrappedTask() {
-            return task;
-        }
-
-        @Override
-        public void run() {
-            TaskScope scope = hygiene.enter(task);
-            try {
-                task.run();
-            } finally {
-                scope.close();
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "Hygienic[" + task + "]";
-        }
-    }
-
     /** A callable decorated by {@link #wrap(Callable)}. */
     private static final class HygienicCallable<V> implements Callable<V>, TaskWrapper {
         final ThreadHygiene hygiene;
@@ -426,7 +399,7 @@ public final class ThreadHygiene {
 
         @Override
         public String toString() {
-            return "Hygienic[" + task + "]";
+            return task.toString();
         }
     }
 }

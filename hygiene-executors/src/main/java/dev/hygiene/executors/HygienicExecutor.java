@@ -1,5 +1,6 @@
 package dev.hygiene.executors;
 
+import dev.hygiene.core.internal.ScopedRunnable;
 import dev.hygiene.core.ThreadHygiene;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -17,7 +18,7 @@ final class HygienicExecutor implements Executor {
 
     @Override
     public void execute(Runnable command) {
-        delegate.execute(new HygienicTask(Objects.requireNonNull(command, "command"), hygiene));
+        delegate.execute(new ScopedRunnable(hygiene, Objects.requireNonNull(command, "command")));
     }
 
     @Override

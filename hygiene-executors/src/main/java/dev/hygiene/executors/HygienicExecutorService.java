@@ -1,5 +1,6 @@
 package dev.hygiene.executors;
 
+import dev.hygiene.core.internal.ScopedRunnable;
 import dev.hygiene.core.ThreadHygiene;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,7 @@ class HygienicExecutorService extends AbstractExecutorService {
 
     @Override
     public final void execute(Runnable command) {
-        delegate.execute(new HygienicTask(Objects.requireNonNull(command, "command"), hygiene));
+        delegate.execute(new ScopedRunnable(hygiene, Objects.requireNonNull(command, "command")));
     }
 
     @Override
@@ -52,7 +53,7 @@ class HygienicExecutorService extends AbstractExecutorService {
         List<Runnable> pending = delegate.shutdownNow();
         List<Runnable> tasks = new ArrayList<>(pending.size());
         for (Runnable runnable : pending) {
-            tasks.add(HygienicTask.unwrap(runnable));
+            tasks.add(ScopedRunnable.unwrap(runnable));
         }
         return tasks;
     }

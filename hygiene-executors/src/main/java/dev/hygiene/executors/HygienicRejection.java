@@ -1,5 +1,6 @@
 package dev.hygiene.executors;
 
+import dev.hygiene.core.internal.ScopedRunnable;
 import dev.hygiene.core.ThreadHygiene;
 import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -21,6 +22,6 @@ final class HygienicRejection implements RejectedExecutionHandler {
 
     @Override
     public void rejectedExecution(Runnable r, ThreadPoolExecutor executor) {
-        handler.rejectedExecution(new HygienicTask(r, hygiene), executor);
+        handler.rejectedExecution(new ScopedRunnable(hygiene, r), executor);
     }
 }

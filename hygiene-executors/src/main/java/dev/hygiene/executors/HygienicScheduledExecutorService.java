@@ -1,5 +1,6 @@
 package dev.hygiene.executors;
 
+import dev.hygiene.core.internal.ScopedRunnable;
 import dev.hygiene.core.ThreadHygiene;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -42,6 +43,6 @@ final class HygienicScheduledExecutorService extends HygienicExecutorService imp
     }
 
     private Runnable wrap(Runnable command) {
-        return new HygienicTask(Objects.requireNonNull(command, "command"), hygiene);
+        return new ScopedRunnable(hygiene, Objects.requireNonNull(command, "command"));
     }
 }

@@ -1,5 +1,6 @@
 package dev.hygiene.executors;
 
+import dev.hygiene.core.internal.ScopedRunnable;
 import dev.hygiene.core.ThreadHygiene;
 import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ThreadFactory;
@@ -60,7 +61,7 @@ final class PoolHooks {
      * rejected task back, and the queue must hold the caller's.
      */
     Runnable command(Runnable command) {
-        return HygienicTask.unwrap(Checks.notNull(command, "command"), hygiene);
+        return ScopedRunnable.unwrap(Checks.notNull(command, "command"), hygiene);
     }
 
     /** {@code setThreadFactory}: the decorated factory to install. */

@@ -1,5 +1,6 @@
 package dev.hygiene.executors;
 
+import dev.hygiene.core.internal.ScopedRunnable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -52,8 +53,8 @@ class ScheduledWrapTest {
         verify(delegate).scheduleAtFixedRate(runnables.capture(), eq(3L), eq(4L), eq(TimeUnit.SECONDS));
         verify(delegate).scheduleWithFixedDelay(runnables.capture(), eq(5L), eq(6L), eq(TimeUnit.SECONDS));
         for (Runnable handed : runnables.getAllValues()) {
-            assertInstanceOf(HygienicTask.class, handed);
-            assertSame(task, HygienicTask.unwrap(handed));
+            assertInstanceOf(ScopedRunnable.class, handed);
+            assertSame(task, ScopedRunnable.unwrap(handed));
         }
         @SuppressWarnings("unchecked")
         ArgumentCaptor<Callable<String>> callables = ArgumentCaptor.forClass(Callable.class);

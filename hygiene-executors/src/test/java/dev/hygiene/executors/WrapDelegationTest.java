@@ -1,5 +1,6 @@
 package dev.hygiene.executors;
 
+import dev.hygiene.core.internal.ScopedRunnable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -52,7 +53,7 @@ class WrapDelegationTest {
         HygienicExecutors.wrap(delegate, hygiene).execute(task);
         ArgumentCaptor<Runnable> handed = ArgumentCaptor.forClass(Runnable.class);
         verify(delegate).execute(handed.capture());
-        assertSame(task, HygienicTask.unwrap(handed.getValue()));
+        assertSame(task, ScopedRunnable.unwrap(handed.getValue()));
     }
 
     @Test
@@ -63,8 +64,8 @@ class WrapDelegationTest {
         executor.execute(task);
         ArgumentCaptor<Runnable> handed = ArgumentCaptor.forClass(Runnable.class);
         verify(delegate).execute(handed.capture());
-        assertInstanceOf(HygienicTask.class, handed.getValue());
-        assertSame(task, HygienicTask.unwrap(handed.getValue()));
+        assertInstanceOf(ScopedRunnable.class, handed.getValue());
+        assertSame(task, ScopedRunnable.unwrap(handed.getValue()));
         assertTrue(executor.toString().contains(delegate.toString()), executor.toString());
     }
 
