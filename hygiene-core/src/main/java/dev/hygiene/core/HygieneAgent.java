@@ -32,6 +32,7 @@ public final class HygieneAgent {
      * @param args ignored
      * @param instrumentation the JVM's instrumentation
      */
+    @SuppressWarnings("exports") // called by the JVM, which reads java.instrument itself
     public static void premain(String args, Instrumentation instrumentation) {
         openJavaLang(instrumentation);
     }
@@ -42,6 +43,7 @@ public final class HygieneAgent {
      * @param args ignored
      * @param instrumentation the JVM's instrumentation
      */
+    @SuppressWarnings("exports") // called by the JVM, which reads java.instrument itself
     public static void agentmain(String args, Instrumentation instrumentation) {
         openJavaLang(instrumentation);
     }

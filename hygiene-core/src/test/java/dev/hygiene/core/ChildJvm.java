@@ -94,7 +94,7 @@ final class ChildJvm {
     }
 
     /**
-     * Runs {@link ChildProbe} with hygiene-core on the module path, as the automatic module
+     * Runs {@link ChildProbe} with hygiene-core on the module path, as the named module
      * {@code dev.hygiene.core}. The test classes share its package, so they are patched into that
      * module rather than put on the class path, where the module would hide them.
      *

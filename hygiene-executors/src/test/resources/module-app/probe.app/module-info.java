@@ -1,0 +1,3 @@
+module probe.app {
+    requires dev.hygiene.executors;
+}
