@@ -48,7 +48,7 @@ public final class JmxRegistration {
             FAILURES.log("hygiene '" + name + "' works without its MBean: registering it in the platform MBean "
                     + "server failed with " + e
                     + (missing ? "; JMX cannot be used in this JVM (is the java.management module left out, as by "
-                            + "--limit-modules?), so no hygiene will try it again" : "")
+                            + "--limit-modules, or not resolved on the module path?), so no hygiene will try it again" : "")
                     + ". HygienePolicy.builder().jmx(false) turns JMX off", missing ? null : e);
             return null;
         }
