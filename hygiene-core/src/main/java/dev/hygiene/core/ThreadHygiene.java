@@ -62,6 +62,15 @@ import java.util.concurrent.Callable;
  */
 public final class ThreadHygiene {
 
+    static {
+        Engine.install(new Engine.Facade() {
+            @Override
+            public Engine engineOf(ThreadHygiene hygiene) {
+                return hygiene.engine;
+            }
+        });
+    }
+
     private final HygienePolicy policy;
     private final boolean off;
     /** Does the work; the methods here validate and answer {@link Mode#OFF} themselves. */

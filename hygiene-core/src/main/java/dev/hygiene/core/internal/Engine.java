@@ -5,6 +5,7 @@ import dev.hygiene.core.Leftover;
 import dev.hygiene.core.LeftoverListener;
 import dev.hygiene.core.Mode;
 import dev.hygiene.core.TaskScope;
+import dev.hygiene.core.ThreadHygiene;
 import java.lang.ref.WeakReference;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +32,8 @@ public final class Engine {
     final Stats stats;
     final LeftoverListener listener;
     private final AtomicLong listenerFailures = new AtomicLong();
+    /** How {@link #of} reaches the engine of a facade; installed by {@code ThreadHygiene}'s initialiser. */
+    private static Facade facade;
     private final RateLimiter listenerFailureLog = RateLimiter.perMinute(1);
 
     /**
@@ -56,6 +59,43 @@ public final class Engine {
         this.retention = new Retention(retainedLocals, retainedTypePrefixes);
         this.stats = new Stats(name, mode);
         this.listener = listener;
+    }
+
+    /**
+     * Reads the engine of a {@link dev.hygiene.core.ThreadHygiene}, which keeps it private; implemented
+     * by that class alone, see {@link #install(Facade)}.
+     */
+    public interface Facade {
+        /**
+         * The engine of {@code hygiene}.
+         *
+         * @param hygiene a hygiene
+         * @return its engine
+         */
+        Engine engineOf(ThreadHygiene hygiene);
+    }
+
+    /**
+     * Installs the accessor of {@code ThreadHygiene}'s engine; called by that class's initialiser,
+     * once. Later calls are ignored.
+     *
+     * @param access the accessor
+     */
+    public static synchronized void install(Facade access) {
+        if (facade == null) {
+            facade = access;
+        }
+    }
+
+    /**
+     * The engine behind {@code hygiene}: for sibling modules that hold a hygiene and need what
+     * only the engine offers, such as {@link #enterOutermost}.
+     *
+     * @param hygiene a hygiene
+     * @return its engine
+     */
+    public static Engine of(ThreadHygiene hygiene) {
+        return facade.engineOf(hygiene);
     }
 
     /**
@@ -94,6 +134,30 @@ public final class Engine {
      */
     public TaskScope enter(Class<?> taskType) {
         Frame frame = Worker.current().push(this, taskType, false);
+        frame.capture();
+        return frame;
+    }
+
+    /**
+     * Opens a scope for a task of a pool's run loop, unless the current thread already has an open
+     * scope: for bytecode advice around a loop that may also be hygienic by itself (a pool whose
+     * hooks open scopes, a task wrapped by a decorator) or may run a task inside another (a
+     * fork-join worker that helps while it joins). The first such scope on a thread first settles
+     * what the thread inherited from its creator, as {@link #startClean} does for a new thread.
+     *
+     * @param taskType the class to charge leftovers to, or null if unknown
+     * @return the open scope, to close on this thread, or null if a scope was already open
+     */
+    public TaskScope enterOutermost(Class<?> taskType) {
+        Worker worker = Worker.current();
+        if (worker.depth > 0) {
+            return null;
+        }
+        if (!worker.startedClean) {
+            worker.startedClean = true;
+            startClean(worker.thread);
+        }
+        Frame frame = worker.push(this, taskType, false);
         frame.capture();
         return frame;
     }
@@ -141,10 +205,10 @@ public final class Engine {
     }
 
     /**
-     * Settles what {@code thread}, new and not started, inherited from the thread that created it:
-     * removed in ENFORCE, counted in AUDIT. Does nothing unless the inheritable map is in scope.
+     * Settles what {@code thread} inherited from the thread that created it: removed in ENFORCE,
+     * counted in AUDIT. Does nothing unless the inheritable map is in scope.
      *
-     * @param thread a thread not yet started
+     * @param thread a thread not yet started, or the current thread outside any scope
      */
     public void startClean(Thread thread) {
         if (inheritable) {

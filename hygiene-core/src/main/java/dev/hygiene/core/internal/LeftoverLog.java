@@ -13,12 +13,14 @@ import java.util.Locale;
  * when a stats row is made.
  *
  * <p>{@link #LOGGER} is the one logger, {@value #LOGGER_NAME}, that everything in hygiene logs to:
- * these lines, a failing {@link LeftoverListener}, JMX registration.
+ * these lines, a failing {@link dev.hygiene.core.LeftoverListener}, JMX registration.
  */
-final class LeftoverLog {
+public final class LeftoverLog {
 
-    static final String LOGGER_NAME = "dev.hygiene";
-    static final System.Logger LOGGER = System.getLogger(LOGGER_NAME);
+    /** The name of hygiene's one logger, for every module of it. */
+    public static final String LOGGER_NAME = "dev.hygiene";
+    /** Hygiene's one logger. */
+    public static final System.Logger LOGGER = System.getLogger(LOGGER_NAME);
     static final int PER_MINUTE = 10;
 
     private final String hygiene;

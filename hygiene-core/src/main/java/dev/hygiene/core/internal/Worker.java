@@ -91,6 +91,8 @@ public final class Worker {
     private int scopesWithoutTally;
     /** The number of open scopes. */
     int depth;
+    /** Whether {@link Engine#enterOutermost} settled what this thread inherited. */
+    boolean startedClean;
     /**
      * Leftover types first seen while scopes were open, to log once the thread is out of every
      * scope (see {@link Report}); null when there are none.
