@@ -53,6 +53,69 @@ public final class Bridge {
     }
 
     /**
+     * Runs one task of a loop inside a long-running job in a scope of its own, nested in the job's.
+     *
+     * @param task the task the loop was about to run
+     */
+    public static void runNested(Runnable task) {
+        TaskScope scope = enterNested(task);
+        if (scope == null) {
+            task.run();
+            return;
+        }
+        try {
+            task.run();
+        } finally {
+            scope.closeQuietly();
+        }
+    }
+
+    /**
+     * Runs {@code adapter.service(request, response)} for Tomcat's HTTP/1.1 processor in a scope of
+     * its own: a processor serves several keep-alive requests in one task. The call goes through a
+     * method handle found once per adapter class, since Tomcat's types are not visible from the boot
+     * class path; what {@code service} throws reaches the processor unchanged.
+     *
+     * @param adapter an {@code org.apache.coyote.Adapter}
+     * @param request its {@code org.apache.coyote.Request}
+     * @param response its {@code org.apache.coyote.Response}
+     * @throws Throwable whatever {@code service} throws
+     */
+    public static void tomcatService(Object adapter, Object request, Object response) throws Throwable {
+        MethodHandle service = TomcatAdapter.SERVICE.get(adapter.getClass());
+        TaskScope scope = enterNested(request);
+        if (scope == null) {
+            service.invokeExact(adapter, request, response);
+            return;
+        }
+        try {
+            service.invokeExact(adapter, request, response);
+        } finally {
+            scope.closeQuietly();
+        }
+    }
+
+    /** {@code Adapter.service} for each adapter class, as {@code (Object, Object, Object) void}. */
+    private static final class TomcatAdapter {
+        static final ClassValue<MethodHandle> SERVICE = new ClassValue<>() {
+            @Override
+            protected MethodHandle computeValue(Class<?> adapterClass) {
+                try {
+                    ClassLoader loader = adapterClass.getClassLoader();
+                    Class<?> adapter = Class.forName("org.apache.coyote.Adapter", false, loader);
+                    Class<?> request = Class.forName("org.apache.coyote.Request", false, loader);
+                    Class<?> response = Class.forName("org.apache.coyote.Response", false, loader);
+                    return MethodHandles.publicLookup()
+                            .findVirtual(adapter, "service", MethodType.methodType(void.class, request, response))
+                            .asType(MethodType.methodType(void.class, Object.class, Object.class, Object.class));
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("Tomcat's Adapter.service cannot be reached from " + adapterClass, e);
+                }
+            }
+        };
+    }
+
+    /**
      * Runs one task of {@code java.util.Timer}'s loop in a scope.
      *
      * @param task the timer task the loop was about to run
@@ -99,12 +162,28 @@ public final class Bridge {
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
-            if (FAILURE_LOGGED.compareAndSet(false, true)) {
-                LeftoverLog.LOGGER.log(System.Logger.Level.WARNING, "hygiene-agent could not open a scope for "
-                        + "a task; it ran without hygiene, as will any other that fails the same way (logged once). "
-                        + "Please report this with the stack trace", e);
-            }
+            failed(e);
             return null;
+        }
+    }
+
+    /** A nested scope for {@code task}, null when hygiene failed. */
+    private static TaskScope enterNested(Object task) {
+        try {
+            return ENGINE.enter(TaskNames.typeOf(task));
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            failed(e);
+            return null;
+        }
+    }
+
+    private static void failed(Throwable e) {
+        if (FAILURE_LOGGED.compareAndSet(false, true)) {
+            LeftoverLog.LOGGER.log(System.Logger.Level.WARNING, "hygiene-agent could not open a scope for "
+                    + "a task; it ran without hygiene, as will any other that fails the same way (logged once). "
+                    + "Please report this with the stack trace", e);
         }
     }
 

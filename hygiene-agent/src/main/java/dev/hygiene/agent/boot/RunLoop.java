@@ -20,8 +20,15 @@ final class RunLoop {
         new RunLoop("java.util.TimerThread", "mainLoop", "java/util/TimerTask", "run", RUN_DESCRIPTOR, false,
                 "runTimerTask", "(Ljava/util/TimerTask;)V", "JDK Timer"),
         runnable("org.apache.tomcat.util.threads.ThreadPoolExecutor", "runWorker", "Tomcat"),
+        // One task of Tomcat's serves every keep-alive request whose bytes are already there: each
+        // request gets a scope of its own, nested in the task's.
+        new RunLoop("org.apache.coyote.http11.Http11Processor", "service", "org/apache/coyote/Adapter", "service",
+                "(Lorg/apache/coyote/Request;Lorg/apache/coyote/Response;)V", true, "tomcatService",
+                "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;)V", "Tomcat HTTP/1.1 requests"),
         runnable("org.eclipse.jetty.util.thread.QueuedThreadPool", "runJob", "Jetty"),
-        runnable("org.eclipse.jetty.util.thread.ReservedThreadExecutor$ReservedThread", "run", "Jetty reserved threads"),
+        nested("org.eclipse.jetty.util.thread.ReservedThreadExecutor$ReservedThread", "run", "Jetty reserved threads"),
+        nested("org.eclipse.jetty.util.thread.strategy.AdaptiveExecutionStrategy", "runTask",
+                "Jetty tasks run by their producer"),
         runnable("io.netty.util.concurrent.AbstractEventExecutor", "safeExecute", "Netty"),
         runnable("io.netty.util.concurrent.AbstractEventExecutor", "runTask", "Netty"),
         runnable("org.jboss.threads.EnhancedQueueExecutor$ThreadBody", "run", "jboss-threads"),
@@ -54,8 +61,19 @@ final class RunLoop {
         this.label = label;
     }
 
+    /** A loop whose thread is in no scope when it runs a task: each task gets one unless it is. */
     private static RunLoop runnable(String className, String method, String label) {
         return new RunLoop(className, method, RUNNABLE, "run", RUN_DESCRIPTOR, true, "run",
+                "(Ljava/lang/Runnable;)V", label);
+    }
+
+    /**
+     * A loop inside a long-running job of a pool (Jetty's reserved threads and the selector that
+     * consumes what it produces run as one job each): each task gets a scope of its own, nested in
+     * the job's.
+     */
+    private static RunLoop nested(String className, String method, String label) {
+        return new RunLoop(className, method, RUNNABLE, "run", RUN_DESCRIPTOR, true, "runNested",
                 "(Ljava/lang/Runnable;)V", label);
     }
 
