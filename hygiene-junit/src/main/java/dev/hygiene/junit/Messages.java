@@ -26,7 +26,7 @@ final class Messages {
                     .append(" behind:\n");
             for (Ledger.Finding f : findings) {
                 for (Leftover l : f.leftovers()) {
-                    text.append("  - ").append(describe(l)).append(", on thread ").append(f.thread()).append(", ")
+                    text.append("  - ").append(describe(l)).append("\n    on thread ").append(f.thread()).append(", ")
                             .append(f.where()).append('\n');
                 }
             }
@@ -37,7 +37,7 @@ final class Messages {
         }
         text.append("The thread was restored, so later tests start clean.");
         if (count > 0) {
-            text.append("\nTo fix it: call remove() in a finally block where the value is set; or, if it is meant to stay");
+            text.append("\nTo fix it, call remove() in a finally block where the value is set.\nIf it is meant to stay");
             Set<String> hints = new LinkedHashSet<>();
             for (Ledger.Finding f : findings) {
                 for (Leftover l : f.leftovers()) {

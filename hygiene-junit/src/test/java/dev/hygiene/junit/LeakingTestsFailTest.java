@@ -39,9 +39,9 @@ class LeakingTestsFailTest {
         assertInstanceOf(AssertionError.class, failure);
         String message = failure.getMessage();
         assertTrue(message.contains("test setsUserAndForgetsIt() left 1 thread-local value behind"), message);
-        assertTrue(message.contains("a java.lang.ThreadLocal holding a dev.hygiene.junit.Samples$User, on thread "
+        assertTrue(message.contains("a java.lang.ThreadLocal holding a dev.hygiene.junit.Samples$User\n    on thread "
                 + Thread.currentThread().getName()), message);
-        assertTrue(message.contains("call remove() in a finally block"), message);
+        assertTrue(message.contains("To fix it, call remove() in a finally block where the value is set.\nIf it is meant to stay"), message);
         assertTrue(message.contains("@RetainThreadLocals(\"dev.hygiene.junit.Samples$User\")"), message);
         assertTrue(message.contains("hygiene.junit.retain=dev.hygiene.junit.Samples$User"), message);
         assertNull(Samples.USER.get(), "restored");

@@ -72,7 +72,7 @@ class OtherThreadsTest {
         String message = failure(results, "leavesUserOnItsOwnThread").getMessage();
         Object timeoutThread = Samples.SEEN.get("test thread");
         assertNotEquals(Thread.currentThread().getName(), timeoutThread);
-        assertTrue(message.contains("holding a dev.hygiene.junit.Samples$User, on thread " + timeoutThread
+        assertTrue(message.contains("holding a dev.hygiene.junit.Samples$User\n    on thread " + timeoutThread
                 + ", by the test method, which ran on a thread of its own"), message);
         assertEquals("null", Samples.SEEN.get("leavesUserOnItsOwnThread after method"), "restored on that thread");
         assertNull(Samples.USER.get());
@@ -91,7 +91,7 @@ class OtherThreadsTest {
         EngineExecutionResults results = withHygiene(Samples.LeavesOnAPool.class);
 
         String message = failure(results, "taskOfTheTestLeavesUser").getMessage();
-        assertTrue(message.contains("a java.lang.ThreadLocal holding a dev.hygiene.junit.Samples$User, on thread pool-"),
+        assertTrue(message.contains("a java.lang.ThreadLocal holding a dev.hygiene.junit.Samples$User\n    on thread pool-"),
                 message);
         assertTrue(message.contains("by task dev.hygiene.junit.Samples (lambda) under @TestHygiene"),
                 message);
