@@ -77,6 +77,16 @@ class ConfigurationTest {
     }
 
     @Test
+    void retainAnnotationThatNamesNothingFailsTheTestSayingWhatToGive() {
+        Throwable failure = failure(withHygiene(Samples.RetainsNothing.class), "namesNothingToRetain");
+
+        assertInstanceOf(ExtensionConfigurationException.class, failure);
+        assertTrue(failure.getMessage().startsWith("@RetainThreadLocals on "), failure.getMessage());
+        assertTrue(failure.getMessage().contains("namesNothingToRetain() names nothing: give class-name prefixes"),
+                failure.getMessage());
+    }
+
+    @Test
     void retainParameterLeavesTheEntryAsTheTestLeftIt() {
         EngineExecutionResults results = withHygiene(Samples.LeavesUser.class, ThreadHygieneExtension.RETAIN_PARAMETER,
                 "org.example., dev.hygiene.junit.Samples$User");

@@ -169,6 +169,15 @@ class LeakingTestsFailTest {
     }
 
     @Test
+    void testThatLeavesAHygieneScopeOpenFailsAndTheThreadIsRestoredAnyway() {
+        Throwable failure = failure(withHygiene(Samples.LeavesAScopeOpen.class), "entersAScopeAndNeverClosesIt");
+
+        assertTrue(failure.getMessage().contains("test entersAScopeAndNeverClosesIt() left a hygiene TaskScope open: "),
+                failure.getMessage());
+        assertNull(Samples.USER.get(), "the test's own scope and the extension's were closed, innermost first");
+    }
+
+    @Test
     void dynamicTestThatLeavesFailsAloneAndTheNextStartsClean() {
         EngineExecutionResults results = withHygiene(Samples.LeavesInDynamicTest.class);
 

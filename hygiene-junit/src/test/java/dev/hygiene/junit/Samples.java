@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.hygiene.core.ThreadHygiene;
-import dev.hygiene.executors.HygienicExecutors;
 import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -244,6 +243,23 @@ final class Samples {
     }
 
     @Sample
+    static class RetainsNothing {
+        @Test
+        @RetainThreadLocals
+        void namesNothingToRetain() {
+        }
+    }
+
+    @Sample
+    static class LeavesAScopeOpen {
+        @Test
+        void entersAScopeAndNeverClosesIt() {
+            ThreadHygiene.enforcing().enter();
+            USER.set(new User("inside"));
+        }
+    }
+
+    @Sample
     static class LeavesOnPurpose {
         @Test
         @LeavesThreadLocals("proves that the user stays")
@@ -256,10 +272,10 @@ final class Samples {
     static class LeavesOnAPool {
         @Test
         void taskOfTheTestLeavesUser(@TestHygiene ThreadHygiene hygiene) throws Exception {
-            ExecutorService pool = HygienicExecutors.wrap(Executors.newSingleThreadExecutor(), hygiene);
+            ExecutorService pool = Executors.newSingleThreadExecutor();
             try {
-                pool.submit(() -> USER.set(new User("pooled"))).get();
-                see("next task", pool.submit(USER::get).get());
+                pool.submit(hygiene.wrap(() -> USER.set(new User("pooled")))).get();
+                see("next task", pool.submit(hygiene.wrap(USER::get)).get());
             } finally {
                 pool.shutdown();
             }
