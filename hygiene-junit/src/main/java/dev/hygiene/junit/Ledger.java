@@ -25,6 +25,8 @@ final class Ledger {
     final Thread owner;
     final TaskScope scope;
     private final List<Finding> findings = new ArrayList<>();
+    /** The entries that the class's own methods left, by {@link #key}, measured by auditing scopes. */
+    private final Set<String> classMethodsLeft = new TreeSet<>();
     /** Retain rules of the tests below this ledger that this one's own rules lack. */
     private final Set<String> retainedBelow = new TreeSet<>();
     private boolean settled;
@@ -90,6 +92,39 @@ final class Ledger {
             }
         }
         return false;
+    }
+
+    /** Notes what a class-level method left, as an auditing scope around it measured. */
+    synchronized void classMethodLeft(List<Leftover> leftovers) {
+        for (Leftover l : leftovers) {
+            classMethodsLeft.add(key(l));
+            classMethodsLeft.add(valueKey(l));
+        }
+    }
+
+    /**
+     * Of what the class's scope found over the class's whole run, the entries of the types that
+     * the class's own methods left. The class's scope also spans its tests' start and end, where
+     * test execution listeners (surefire's among them) keep per-test state of their own in
+     * thread-locals of the test thread; those are not the class's.
+     */
+    synchronized List<Leftover> leftByClassMethods(List<Leftover> leftovers) {
+        List<Leftover> kept = new ArrayList<>(leftovers.size());
+        for (Leftover l : leftovers) {
+            if (classMethodsLeft.contains(l.kind() == Leftover.Kind.STALE ? valueKey(l) : key(l))) {
+                kept.add(l);
+            }
+        }
+        return kept;
+    }
+
+    private static String key(Leftover l) {
+        return l.localType() + " -> " + l.valueType() + (l.inheritable() ? " (inheritable)" : "");
+    }
+
+    /** A stale entry has lost its {@code ThreadLocal}'s name: it is matched by its value's. */
+    private static String valueKey(Leftover l) {
+        return "* -> " + l.valueType() + (l.inheritable() ? " (inheritable)" : "");
     }
 
     /** Ends the ledger: later findings go to the parent. Returns what was found so far. */

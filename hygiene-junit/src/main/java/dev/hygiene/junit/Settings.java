@@ -2,6 +2,7 @@ package dev.hygiene.junit;
 
 import dev.hygiene.core.HygienePolicy;
 import dev.hygiene.core.HygieneSettings;
+import dev.hygiene.core.Mode;
 import dev.hygiene.core.ThreadHygiene;
 import java.lang.reflect.AnnotatedElement;
 import java.util.ArrayList;
@@ -29,12 +30,16 @@ final class Settings {
     final List<String> retain;
     /** The enforcing hygiene of these rules, shared by every test that has the same. */
     final ThreadHygiene hygiene;
+    /** The auditing hygiene of these rules, which only measures: around class-level methods. */
+    final ThreadHygiene auditing;
 
-    private Settings(boolean warn, String leavesReason, List<String> retain, ThreadHygiene hygiene) {
+    private Settings(boolean warn, String leavesReason, List<String> retain, ThreadHygiene hygiene,
+            ThreadHygiene auditing) {
         this.warn = warn;
         this.leavesReason = leavesReason;
         this.retain = retain;
         this.hygiene = hygiene;
+        this.auditing = auditing;
     }
 
     boolean reportsOnly() {
@@ -72,22 +77,22 @@ final class Settings {
             }
         }
         List<String> rules = List.copyOf(retain);
-        return new Settings(warn, reason, rules, hygienes(context).computeIfAbsent(rules, Settings::enforcing));
+        ConcurrentMap<List<String>, ThreadHygiene[]> hygienes = hygienes(context);
+        ThreadHygiene[] pair = hygienes.computeIfAbsent(rules, r -> new ThreadHygiene[] {
+            ThreadHygiene.of(policy(r).build()), ThreadHygiene.of(policy(r).mode(Mode.AUDIT).build())
+        });
+        return new Settings(warn, reason, rules, pair[0], pair[1]);
     }
 
-    /** The engine run's hygienes by retain rules. */
+    /** The engine run's hygienes by retain rules: the enforcing one, then the auditing one. */
     @SuppressWarnings("unchecked")
-    private static ConcurrentMap<List<String>, ThreadHygiene> hygienes(ExtensionContext context) {
+    private static ConcurrentMap<List<String>, ThreadHygiene[]> hygienes(ExtensionContext context) {
         return context.getRoot().getStore(ThreadHygieneExtension.NAMESPACE)
-                .getOrComputeIfAbsent(Settings.class, k -> new ConcurrentHashMap<List<String>, ThreadHygiene>(),
+                .getOrComputeIfAbsent(Settings.class, k -> new ConcurrentHashMap<List<String>, ThreadHygiene[]>(),
                         ConcurrentMap.class);
     }
 
-    private static ThreadHygiene enforcing(List<String> retain) {
-        return ThreadHygiene.of(policy(retain).build());
-    }
-
-    /** The policy of the extension's hygienes: enforcing, named {@code junit}, without an MBean. */
+    /** The policy of the extension's hygienes: enforcing unless set otherwise, named {@code junit}, without an MBean. */
     static HygienePolicy.Builder policy(List<String> retain) {
         return HygienePolicy.builder().name("junit").jmx(false).retainTypes(retain.toArray(new String[0]));
     }

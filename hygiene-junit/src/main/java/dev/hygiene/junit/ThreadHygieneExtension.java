@@ -45,8 +45,11 @@ import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
  * <ul>
  * <li>A test that failed on its own keeps its own failure as the primary one; the leftovers are
  *     added to it as a suppressed {@code AssertionError}.
- * <li>Leftovers of {@code @BeforeAll} and {@code @AfterAll} methods (and of whatever else runs in
- *     the class's context on its thread, such as a {@code PER_CLASS} constructor) fail the class.
+ * <li>Leftovers of {@code @BeforeAll} and {@code @AfterAll} methods fail the class: an entry of a
+ *     type they left that is still there when the class ends (so a fixture set in {@code @BeforeAll}
+ *     and removed in {@code @AfterAll} passes). The class's scope spans its tests' start and end
+ *     notifications too, where test execution listeners (surefire's, an IDE's) keep per-test state
+ *     in thread-locals of the test thread; what else changed there is restored without a report.
  * <li>A test method or lifecycle method that runs on a thread of its own ({@code @Timeout} with
  *     {@code threadMode = SEPARATE_THREAD}) gets a scope of its own on that thread; so does each test
  *     under parallel execution, on the thread that runs it. Each thread's leftovers are reported on
@@ -79,7 +82,8 @@ import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
  * <p>Not covered: code that runs on the test's thread outside its scope, which is whatever
  * extensions registered before this one do in their own {@code beforeEach} and {@code afterEach}
  * (registered by autodetection, this extension comes before every {@code @ExtendWith}), a
- * {@code PER_METHOD} test constructor that runs on another thread than its class's lifecycle, and
+ * test class's constructor and class-level extensions registered after this one (restored with the
+ * class, not reported), a {@code PER_METHOD} constructor on another thread than its class's, and
  * threads the test starts itself, unless their tasks run under a {@link TestHygiene}. Mutation
  * inside a value object that was there before the test cannot be seen by any map-level tool.
  */
@@ -89,7 +93,8 @@ public final class ThreadHygieneExtension implements BeforeAllCallback, AfterAll
     /*
      * Implementation overview. One Ledger per test and per class, kept in the context's store,
      * owns a scope of hygiene-core on the thread that ran the callback that made it (beforeAll,
-     * beforeEach) and collects findings from other threads: the interceptors give a method that
+     * beforeEach) and collects findings from other threads (a class's scope reports only the types
+     * that auditing scopes around its @BeforeAll/@AfterAll methods saw them leave): the interceptors give a method that
      * runs on another thread than its ledger's owner a scope of its own, and a TestHygiene's
      * listener hands over its tasks' leftovers. afterEach/afterAll finish the owner's scope
      * (TaskScope.finish, which restores and returns that scope's leftovers alone), settle the
@@ -173,7 +178,7 @@ public final class ThreadHygieneExtension implements BeforeAllCallback, AfterAll
     @Override
     public void interceptBeforeAllMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> call,
             ExtensionContext context) throws Throwable {
-        onItsThread(invocation, context, "by a @BeforeAll method (" + call.getExecutable().getName() + ")");
+        classMethod(invocation, context, "by a @BeforeAll method (" + call.getExecutable().getName() + ")");
     }
 
     /**
@@ -297,7 +302,7 @@ public final class ThreadHygieneExtension implements BeforeAllCallback, AfterAll
     @Override
     public void interceptAfterAllMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> call,
             ExtensionContext context) throws Throwable {
-        onItsThread(invocation, context, "by an @AfterAll method (" + call.getExecutable().getName() + ")");
+        classMethod(invocation, context, "by an @AfterAll method (" + call.getExecutable().getName() + ")");
     }
 
     /**
@@ -365,14 +370,15 @@ public final class ThreadHygieneExtension implements BeforeAllCallback, AfterAll
         }
         Closed closed = close(ledger.scope);
         boolean test = context.getTestMethod().isPresent();
-        List<Leftover> own = ledger.withoutRetainedBelow(Ledger.counted(closed.leftovers));
+        List<Leftover> own = Ledger.counted(closed.leftovers);
+        own = ledger.withoutRetainedBelow(test ? own : ledger.leftByClassMethods(own));
         if (test && ledger.parent != null && !ledger.settings.retain.isEmpty()) {
             ledger.parent.retainedBelow(ledger.settings.retain);
         }
         if (!own.isEmpty()) {
             ledger.report(new Ledger.Finding(test
                     ? "by its @BeforeEach methods, the test method or its @AfterEach methods"
-                    : "by its @BeforeAll or @AfterAll methods or what else ran for the class on its thread",
+                    : "by its @BeforeAll or @AfterAll methods",
                     ledger.owner.getName(), own));
         }
         List<Ledger.Finding> findings = ledger.settle();
@@ -404,6 +410,26 @@ public final class ThreadHygieneExtension implements BeforeAllCallback, AfterAll
             invocation.proceed();
         } finally {
             report(ledger, scope, where);
+        }
+    }
+
+    /**
+     * Runs a {@code @BeforeAll} or {@code @AfterAll} method: on its class's thread in an auditing
+     * scope, which changes nothing and notes what the method left, so that the class's scope
+     * reports only entries of those types; on another thread as {@link #onItsThread} does.
+     */
+    private static void classMethod(Invocation<Void> invocation, ExtensionContext context, String where)
+            throws Throwable {
+        Ledger ledger = ledger(context);
+        if (ledger == null || ledger.owner != Thread.currentThread()) {
+            onItsThread(invocation, context, where);
+            return;
+        }
+        TaskScope scope = ledger.settings.auditing.enter(null);
+        try {
+            invocation.proceed();
+        } finally {
+            ledger.classMethodLeft(Ledger.counted(close(scope).leftovers));
         }
     }
 

@@ -47,6 +47,16 @@ class CleanTestsPassTest {
     }
 
     @Test
+    void beforeAllThatSetsWithAfterAllThatRemovesPasses() {
+        EngineExecutionResults results = withHygiene(Samples.SetUpClassAndTearDownClass.class);
+
+        assertEquals(Status.SUCCESSFUL, result(results, "seesWhatBeforeAllSet").getStatus());
+        assertEquals(Status.SUCCESSFUL, TestKit.classResult(results, Samples.SetUpClassAndTearDownClass.class)
+                .getStatus());
+        assertNull(Samples.CACHE.get());
+    }
+
+    @Test
     void beforeEachThatSetsWithAfterEachThatRemovesPasses() {
         assertEquals(Status.SUCCESSFUL, result(withHygiene(Samples.SetUpAndTearDown.class), "usesTheFixture")
                 .getStatus());

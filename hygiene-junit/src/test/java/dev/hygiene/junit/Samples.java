@@ -201,6 +201,24 @@ final class Samples {
     }
 
     @Sample
+    static class SetUpClassAndTearDownClass {
+        @BeforeAll
+        static void setUpClass() {
+            CACHE.set(new Cached(2));
+        }
+
+        @Test
+        void seesWhatBeforeAllSet() {
+            assertEquals(2, CACHE.get().size());
+        }
+
+        @org.junit.jupiter.api.AfterAll
+        static void tearDownClass() {
+            CACHE.remove();
+        }
+    }
+
+    @Sample
     static class LeavesInDynamicTest {
         @TestFactory
         Stream<DynamicTest> twoDynamicTests() {
