@@ -23,6 +23,13 @@ import org.junit.platform.commons.support.AnnotationSupport;
  */
 final class Settings {
 
+    /**
+     * Retained always, beyond hygiene-core's own default (the JDK's {@code ThreadLocal} subclasses):
+     * these prefixes also match the value's class, so that a JDK cache kept in a plain
+     * {@code ThreadLocal} (such as {@code sun.nio.ch.IOVecWrapper}'s) is the JDK's business too.
+     */
+    static final List<String> JDK = List.of("jdk.internal.", "sun.");
+
     final boolean warn;
     /** The reason of the nearest {@link LeavesThreadLocals}, or null. */
     final String leavesReason;
@@ -54,7 +61,8 @@ final class Settings {
                     + "-javaagent:hygiene-core.jar");
         }
         boolean warn = parseMode(context.getConfigurationParameter(ThreadHygieneExtension.MODE_PARAMETER));
-        TreeSet<String> retain = new TreeSet<>(parseRetain(
+        TreeSet<String> retain = new TreeSet<>(JDK);
+        retain.addAll(parseRetain(
                 context.getConfigurationParameter(ThreadHygieneExtension.RETAIN_PARAMETER).orElse(null),
                 "configuration parameter " + ThreadHygieneExtension.RETAIN_PARAMETER));
         String reason = null;

@@ -77,6 +77,14 @@ class ConfigurationTest {
     }
 
     @Test
+    void jdkValueInAPlainThreadLocalIsTheJdksAndIsLeftAlone() {
+        EngineExecutionResults results = withHygiene(Samples.LeavesAJdkValue.class);
+
+        assertTrue(Samples.SLOT.get().getClass().getName().startsWith("sun."), "a JDK class on this platform");
+        assertEquals(Status.SUCCESSFUL, result(results, "keepsAJdkObjectInAPlainThreadLocal").getStatus());
+    }
+
+    @Test
     void retainAnnotationThatNamesNothingFailsTheTestSayingWhatToGive() {
         Throwable failure = failure(withHygiene(Samples.RetainsNothing.class), "namesNothingToRetain");
 

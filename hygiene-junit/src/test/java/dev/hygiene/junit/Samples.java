@@ -261,6 +261,14 @@ final class Samples {
     }
 
     @Sample
+    static class LeavesAJdkValue {
+        @Test
+        void keepsAJdkObjectInAPlainThreadLocal() {
+            SLOT.set(java.nio.file.Path.of("/"));   // a sun.nio.fs.UnixPath on Linux
+        }
+    }
+
+    @Sample
     static class RetainsNothing {
         @Test
         @RetainThreadLocals
