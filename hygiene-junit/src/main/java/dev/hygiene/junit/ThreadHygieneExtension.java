@@ -58,8 +58,9 @@ import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
  * <li>Tasks run under a {@link TestHygiene} hygiene report their leftovers on the test, on
  *     whatever thread they ran.
  * <li>What was there before the test is never lost: a value the test replaced or removed is put
- *     back, and only a replaced value is reported. The JDK's own thread-locals and those retained
- *     are left alone.
+ *     back, and only a replaced value is reported. The JDK's own thread-locals (a {@code ThreadLocal}
+ *     or a value of a class from {@code jdk.internal.} or {@code sun.}) and those retained are left
+ *     alone.
  * </ul>
  * Counted as left behind are the {@link Leftover.Kind#ADDED} and {@link Leftover.Kind#CHANGED}
  * entries and the {@link Leftover.Kind#STALE} ones (entries the test added whose {@code ThreadLocal}
