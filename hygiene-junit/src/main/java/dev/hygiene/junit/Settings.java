@@ -26,9 +26,12 @@ final class Settings {
     /**
      * Retained always, beyond hygiene-core's own default (the JDK's {@code ThreadLocal} subclasses):
      * these prefixes also match the value's class, so that a JDK cache kept in a plain
-     * {@code ThreadLocal} (such as {@code sun.nio.ch.IOVecWrapper}'s) is the JDK's business too.
+     * {@code ThreadLocal} (such as {@code sun.nio.ch.IOVecWrapper}'s) is the JDK's business too; and
+     * the private value classes of the JDK's caches in public packages that tests meet, by name
+     * ({@code java.security.Provider}'s last service key, a {@code ThreadLocal.withInitial} on JDK 25).
+     * Not every non-public JDK class: {@code List.of()} is one, and user code keeps those.
      */
-    static final List<String> JDK = List.of("jdk.internal.", "sun.");
+    static final List<String> JDK = List.of("jdk.internal.", "sun.", "java.security.Provider$ServiceKey");
 
     final boolean warn;
     /** The reason of the nearest {@link LeavesThreadLocals}, or null. */

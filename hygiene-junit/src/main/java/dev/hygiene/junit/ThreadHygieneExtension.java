@@ -59,8 +59,9 @@ import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
  *     whatever thread they ran.
  * <li>What was there before the test is never lost: a value the test replaced or removed is put
  *     back, and only a replaced value is reported. The JDK's own thread-locals (a {@code ThreadLocal}
- *     or a value of a class from {@code jdk.internal.} or {@code sun.}) and those retained are left
- *     alone.
+ *     or a value of a class from {@code jdk.internal.} or {@code sun.}, and the JDK's own caches
+ *     in public packages that tests meet, such as {@code java.security.Provider}'s) and those
+ *     retained are left alone.
  * </ul>
  * Counted as left behind are the {@link Leftover.Kind#ADDED} and {@link Leftover.Kind#CHANGED}
  * entries and the {@link Leftover.Kind#STALE} ones (entries the test added whose {@code ThreadLocal}
