@@ -1,6 +1,7 @@
 package dev.hygiene.examples;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -10,6 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.discovery.DiscoverySelectors;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
 
 /**
  * Every Java block of the README is compiled and run: each must stand, line for line, in a region
@@ -48,6 +53,22 @@ class ReadmeTest {
         assertTrue(out.contains(SeamsExample.OrderHandler.class.getName()
                 + " left java.lang.ThreadLocal -> java.lang.String"), out);
         assertTrue(out.contains("after the scope: null"), out);
+    }
+
+    @Test
+    void junitExampleFailsWithTheMessageThatTheReadmeShows() throws IOException {
+        EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
+                .enableImplicitConfigurationParameters(false)
+                .selectors(DiscoverySelectors.selectClass(UserContextTest.class))
+                .execute();
+        Throwable failure = results.testEvents().failed().stream()
+                .map(e -> e.getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow())
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("UserContextTest did not fail"));
+        assertNull(UserContextTest.CURRENT.get(), "the extension restored the thread");
+        String readme = Files.readString(ROOT.resolve("README.md"));
+        assertTrue(readme.contains("\n" + failure.getClass().getName() + ": " + failure.getMessage() + "\n"),
+                "the README shows the failure as it is:\n" + failure);
     }
 
     private static List<String> javaBlocks(List<String> lines) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hygiene.core.ThreadHygiene;
+import dev.hygiene.junit.RetainThreadLocals;
 import dev.hygiene.testsupport.ChildProcess;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -31,6 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * documented {@code --add-opens java.base/java.lang=dev.hygiene.core} is what makes it supported.
  * The same application's plain pool shows the dirt that the hygienic one cleans.
  */
+// javac, run in this JVM to compile the application module, leaves the JDK zip file system's
+// per-thread index cache on the test thread.
+@RetainThreadLocals("jdk.nio.zipfs.")
 class ModulePathIT {
 
     @TempDir
