@@ -164,6 +164,12 @@ class AgentIT {
     }
 
     @Test
+    void timerTasksSeeNothingOfThePreviousTask() {
+        withoutAgent("timer").assertValue("timer.local", LEFT);
+        withAgent("timer").assertValue("timer.local", "null");
+    }
+
+    @Test
     void aTasksExceptionReachesThePoolUnchanged() {
         withoutAgent("taskException").assertValue("taskException.afterExecuteSawIt", "true");
         withAgent("taskException").assertValue("taskException.afterExecuteSawIt", "true");

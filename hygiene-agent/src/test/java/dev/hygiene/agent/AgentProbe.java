@@ -56,6 +56,7 @@ public final class AgentProbe {
                 case "hygienicPool": hygienicPool(); break;
                 case "oddShape": oddShape(); break;
                 case "taskException": taskException(); break;
+                case "timer": timer(); break;
                 default: throw new IllegalArgumentException("no scenario " + scenario);
             }
         }
@@ -333,6 +334,35 @@ public final class AgentProbe {
         after.await(TIMEOUT, TimeUnit.SECONDS);
         print("taskException.afterExecuteSawIt", seen.size() == 1 && seen.get(0) == thrown);
         pool.shutdownNow();
+    }
+
+    /** Two tasks of one java.util.Timer, which runs them on its one thread. */
+    private static void timer() throws InterruptedException {
+        java.util.Timer timer = new java.util.Timer("probe-timer", true);
+        try {
+            CountDownLatch left = new CountDownLatch(1);
+            timer.schedule(new java.util.TimerTask() {
+                @Override
+                public void run() {
+                    LOCAL.set(LEFT);
+                    left.countDown();
+                }
+            }, 0);
+            left.await(TIMEOUT, TimeUnit.SECONDS);
+            AtomicReference<String> seen = new AtomicReference<>();
+            CountDownLatch looked = new CountDownLatch(1);
+            timer.schedule(new java.util.TimerTask() {
+                @Override
+                public void run() {
+                    seen.set(LOCAL.get());
+                    looked.countDown();
+                }
+            }, 0);
+            looked.await(TIMEOUT, TimeUnit.SECONDS);
+            print("timer.local", seen.get());
+        } finally {
+            timer.cancel();
+        }
     }
 
     /** The agent's hygiene, when this JVM runs the agent. */

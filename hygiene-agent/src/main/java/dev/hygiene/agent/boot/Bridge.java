@@ -6,7 +6,6 @@ import dev.hygiene.core.internal.LeftoverLog;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.util.TimerTask;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -116,24 +115,6 @@ public final class Bridge {
     }
 
     /**
-     * Runs one task of {@code java.util.Timer}'s loop in a scope.
-     *
-     * @param task the timer task the loop was about to run
-     */
-    public static void runTimerTask(TimerTask task) {
-        TaskScope scope = enter(task);
-        if (scope == null) {
-            task.run();
-            return;
-        }
-        try {
-            task.run();
-        } finally {
-            scope.closeQuietly();
-        }
-    }
-
-    /**
      * Runs {@code task.exec()} for {@code ForkJoinTask.doExec}: in a scope when the current thread is
      * a fork-join pool's worker (not a virtual thread's carrier) and in no scope yet, that is, for
      * top-level tasks only.
@@ -157,33 +138,27 @@ public final class Bridge {
 
     /** A scope for {@code task}, null when the thread is already in one or hygiene failed. */
     private static TaskScope enter(Object task) {
-        try {
-            return ENGINE.enterOutermost(TaskNames.typeOf(task));
-        } catch (VirtualMachineError e) {
-            throw e;
-        } catch (Throwable e) {
-            failed(e);
-            return null;
-        }
+        return enter(task, false);
     }
 
-    /** A nested scope for {@code task}, null when hygiene failed. */
+    /** A scope for {@code task} nested in whatever is open, null when hygiene failed. */
     private static TaskScope enterNested(Object task) {
+        return enter(task, true);
+    }
+
+    private static TaskScope enter(Object task, boolean nested) {
         try {
-            return ENGINE.enter(TaskNames.typeOf(task));
+            Class<?> type = TaskNames.typeOf(task);
+            return nested ? ENGINE.enter(type) : ENGINE.enterOutermost(type);
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
-            failed(e);
+            if (FAILURE_LOGGED.compareAndSet(false, true)) {
+                LeftoverLog.LOGGER.log(System.Logger.Level.WARNING, "hygiene-agent could not open a scope for "
+                        + "a task; it ran without hygiene, as will any other that fails the same way (logged once). "
+                        + "Please report this with the stack trace", e);
+            }
             return null;
-        }
-    }
-
-    private static void failed(Throwable e) {
-        if (FAILURE_LOGGED.compareAndSet(false, true)) {
-            LeftoverLog.LOGGER.log(System.Logger.Level.WARNING, "hygiene-agent could not open a scope for "
-                    + "a task; it ran without hygiene, as will any other that fails the same way (logged once). "
-                    + "Please report this with the stack trace", e);
         }
     }
 

@@ -17,8 +17,9 @@ final class RunLoop {
         runnable("java.util.concurrent.ThreadPoolExecutor", "runWorker", "JDK ThreadPoolExecutor"),
         new RunLoop("java.util.concurrent.ForkJoinTask", "doExec", "java/util/concurrent/ForkJoinTask", "exec",
                 "()Z", false, "exec", "(Ljava/util/concurrent/ForkJoinTask;)Z", "JDK ForkJoinPool"),
+        // A TimerTask is a Runnable: the bridge's run(Runnable) takes it as it is.
         new RunLoop("java.util.TimerThread", "mainLoop", "java/util/TimerTask", "run", RUN_DESCRIPTOR, false,
-                "runTimerTask", "(Ljava/util/TimerTask;)V", "JDK Timer"),
+                "run", "(Ljava/lang/Runnable;)V", "JDK Timer"),
         runnable("org.apache.tomcat.util.threads.ThreadPoolExecutor", "runWorker", "Tomcat"),
         // One task of Tomcat's serves every keep-alive request whose bytes are already there: each
         // request gets a scope of its own, nested in the task's.
