@@ -100,11 +100,7 @@ public final class Demo {
      * @throws Exception if a run fails
      */
     static List<Result> runAll() throws Exception {
-        HttpClient client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .proxy(HttpClient.Builder.NO_PROXY)
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
+        HttpClient client = client();
         List<Result> results = new ArrayList<>();
         for (Pool pool : Pool.values()) {
             results.add(run(pool, client));
@@ -116,35 +112,60 @@ public final class Demo {
     private static Result run(Pool pool, HttpClient client) throws Exception {
         long start = System.nanoTime();
         try (DemoApp app = DemoApp.start(pool)) {
-            AtomicInteger served = new AtomicInteger();
-            AtomicInteger sawAnotherUser = new AtomicInteger();
-            Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
-            Semaphore inFlight = new Semaphore(IN_FLIGHT);
-            for (int i = 0; i < REQUESTS; i++) {
-                inFlight.acquire();
-                client.sendAsync(request(app, i), HttpResponse.BodyHandlers.ofString())
-                        .whenComplete((response, failure) -> {
-                            if (failure != null) {
-                                failures.add(failure);
-                            } else {
-                                served.incrementAndGet();
-                                if (response.headers().firstValue(DemoApp.FOUND_USER_HEADER).isPresent()) {
-                                    sawAnotherUser.incrementAndGet();
-                                }
-                            }
-                            inFlight.release();
-                        });
-            }
-            inFlight.acquire(IN_FLIGHT);   // every request answered or failed
+            Load load = send(app, client, REQUESTS);
 
             app.awaitIdle(Duration.ofSeconds(30));
             app.stopServer();
             WorkerMaps.Stale stale = WorkerMaps.staleEntries(app.workers());
             long heapRetained = WorkerMaps.heapFreedBy(app::stopWorkers);
             ThreadHygiene hygiene = app.hygiene();
-            return new Result(pool, served.get(), sawAnotherUser.get(), List.copyOf(failures), stale, heapRetained,
+            return new Result(pool, load.served(), load.sawAnotherUser(), load.failures(), stale, heapRetained,
                     hygiene == null ? null : hygiene.stats(), Duration.ofNanos(System.nanoTime() - start));
         }
+    }
+
+    /**
+     * What a load of requests got back.
+     *
+     * @param served responses received
+     * @param sawAnotherUser responses whose handler found another request's user on entry
+     * @param failures requests that got no response
+     */
+    record Load(int served, int sawAnotherUser, List<Throwable> failures) {
+    }
+
+    /** An HTTP/1.1 client without a proxy, for the load. */
+    static HttpClient client() {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .proxy(HttpClient.Builder.NO_PROXY)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
+    }
+
+    /** Sends {@code requests} requests to {@code app}, at most {@value #IN_FLIGHT} at a time, and waits for every answer. */
+    static Load send(DemoApp app, HttpClient client, int requests) throws InterruptedException {
+        AtomicInteger served = new AtomicInteger();
+        AtomicInteger sawAnotherUser = new AtomicInteger();
+        Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        Semaphore inFlight = new Semaphore(IN_FLIGHT);
+        for (int i = 0; i < requests; i++) {
+            inFlight.acquire();
+            client.sendAsync(request(app, i), HttpResponse.BodyHandlers.ofString())
+                    .whenComplete((response, failure) -> {
+                        if (failure != null) {
+                            failures.add(failure);
+                        } else {
+                            served.incrementAndGet();
+                            if (response.headers().firstValue(DemoApp.FOUND_USER_HEADER).isPresent()) {
+                                sawAnotherUser.incrementAndGet();
+                            }
+                        }
+                        inFlight.release();
+                    });
+        }
+        inFlight.acquire(IN_FLIGHT);   // every request answered or failed
+        return new Load(served.get(), sawAnotherUser.get(), List.copyOf(failures));
     }
 
     /**
