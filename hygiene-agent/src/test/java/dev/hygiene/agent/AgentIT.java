@@ -13,7 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The agent in child JVMs started with {@code -javaagent:hygiene-agent.jar} and nothing else (no
@@ -213,6 +217,28 @@ class AgentIT {
         ChildProcess off = run("mode=off", List.of(), "tpe").assertExitCode(0);
         off.assertValue("tpe.local", LEFT);
         assertTrue(off.stderr().contains("hygiene-agent: mode OFF, nothing instrumented"), off.describe());
+    }
+
+    @Test
+    void runLoopsThatAnotherAgentLoadedAndRanFirstAreRetransformedAndClean(@TempDir Path dir) throws Exception {
+        Path preload = dir.resolve("preload-agent.jar");
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Premain-Class", PreloadAgent.class.getName());
+        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(preload), manifest)) {
+            jar.flush();
+        }
+        String first = "-javaagent:" + preload;
+
+        ChildProcess control = run(null, List.of(first), "tpe", "forkJoin").assertExitCode(0);
+        assertTrue(control.stderr().contains("preload-agent: ran 1 task before hygiene's agent"), control.describe());
+        control.assertValue("tpe.local", LEFT).assertValue("forkJoin.local", LEFT);
+
+        ChildProcess child = run("", List.of(first), "tpe", "forkJoin").assertExitCode(0);
+        assertTrue(child.stderr().contains("preload-agent: ran 1 task before hygiene's agent"), child.describe());
+        assertTrue(child.stderr().contains("instrumented [java.util.concurrent.ForkJoinTask.doExec, "
+                + "java.util.concurrent.ThreadPoolExecutor.runWorker]"), child.describe());
+        child.assertValue("tpe.local", "null").assertValue("tpe.inheritable", "null").assertValue("forkJoin.local", "null");
     }
 
     @Test
