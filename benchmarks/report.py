@@ -5,6 +5,8 @@ the score it is compared with, from the same run and the same other parameters:
   PoolBenchmark.batch, .submitGet        to peer=bare           throughput: above 1 is faster
   SnapshotCycleBenchmark.modified,
     .modifiedAudit                       to handWrittenRemove   time: below 1 is faster
+  AgentBenchmark.plainJvm, .agentJvm     to plainJvm pool=hygienic  throughput: above 1 is faster
+  StartupBenchmark.start                 to jvm=plain           time: the agent's start-up cost
   ScalingBenchmark.afterTasks            to tasksBefore=0       time: must stay near 1
   ScalingBenchmark.mapEntries            to entries=8           time: grows with the table
 
@@ -16,12 +18,16 @@ import json
 import math
 import sys
 
-# method -> (how its reference differs: ("param", name, value) or ("method", name))
+# method -> (how its reference differs: ("param", name, value), ("method", name), or
+# ("row", method, {param: value}) for one method with some parameters fixed)
 REFERENCES = {
     "PoolBenchmark.batch": ("param", "peer", "bare"),
     "PoolBenchmark.submitGet": ("param", "peer", "bare"),
     "SnapshotCycleBenchmark.modified": ("method", "handWrittenRemove"),
     "SnapshotCycleBenchmark.modifiedAudit": ("method", "handWrittenRemove"),
+    "AgentBenchmark.plainJvm": ("row", "plainJvm", {"pool": "hygienic"}),
+    "AgentBenchmark.agentJvm": ("row", "plainJvm", {"pool": "hygienic"}),
+    "StartupBenchmark.start": ("param", "jvm", "plain"),
     "ScalingBenchmark.afterTasks": ("param", "tasksBefore", "0"),
     "ScalingBenchmark.mapEntries": ("param", "entries", "8"),
 }
@@ -59,6 +65,10 @@ def with_ratios(rows):
                 continue
             other = index.get(key(r["name"], {**r["params"], param: value}))
             label = value if param == "peer" else f"{param}={value}"
+        elif ref[0] == "row":
+            _, method, fixed = ref
+            other = index.get(key(r["name"].split(".")[0] + "." + method, {**r["params"], **fixed}))
+            label = method + " " + ",".join(f"{k}={v}" for k, v in fixed.items())
         else:
             other = index.get(key(r["name"].split(".")[0] + "." + ref[1], r["params"]))
             label = ref[1]

@@ -160,7 +160,8 @@ run_group() {
     -jvmArgsPrepend --add-opens=java.base/java.lang=ALL-UNNAMED -rf json -rff "$part"
     "${user_opts[@]+"${user_opts[@]}"}")
   echo "+ ${cmd[*]}"
-  "${cmd[@]}"
+  # From the project root: AgentBenchmark's forks name the agent jar relative to it.
+  (cd "$root" && "${cmd[@]}")
   parts+=("$part")
 }
 if (( ${#timed[@]} > 0 )); then
