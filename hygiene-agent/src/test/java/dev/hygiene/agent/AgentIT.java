@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hygiene.executors.HygienicExecutors;
 import dev.hygiene.testsupport.ChildProcess;
@@ -239,6 +240,13 @@ class AgentIT {
         assertTrue(child.stderr().contains("instrumented [java.util.concurrent.ForkJoinTask.doExec, "
                 + "java.util.concurrent.ThreadPoolExecutor.runWorker]"), child.describe());
         child.assertValue("tpe.local", "null").assertValue("tpe.inheritable", "null").assertValue("forkJoin.local", "null");
+    }
+
+    @Test
+    void virtualThreadsAndTheirCarriersAreLeftAlone() {
+        assumeTrue(Runtime.version().feature() >= 21, "virtual threads need JDK 21 or later");
+        withoutAgent("virtual").assertValue("virtual.kept", "100");
+        withAgent("virtual").assertValue("virtual.kept", "100").assertValue("virtual.agentTasks", "0");
     }
 
     @Test

@@ -57,6 +57,7 @@ public final class AgentProbe {
                 case "oddShape": oddShape(); break;
                 case "taskException": taskException(); break;
                 case "timer": timer(); break;
+                case "virtual": virtual(); break;
                 default: throw new IllegalArgumentException("no scenario " + scenario);
             }
         }
@@ -252,6 +253,44 @@ public final class AgentProbe {
             for (String attribute : new String[] {"Mode", "Tasks", "TasksWithLeftovers", "Leftovers"}) {
                 print("stats." + attribute, ManagementFactory.getPlatformMBeanServer().getAttribute(name, attribute));
             }
+        }
+    }
+
+    /**
+     * Virtual threads (JDK 21+), each setting a value and yielding a few times, so that its
+     * continuation is unmounted and run again by the carriers' fork-join pool: how many kept their
+     * value throughout, and how many tasks did the agent's hygiene count meanwhile?
+     */
+    private static void virtual() throws Exception {
+        ExecutorService perTask = (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor")
+                .invoke(null);
+        ObjectName name = new ObjectName("dev.hygiene:type=ThreadHygiene,name=agent");
+        boolean agent = ManagementFactory.getPlatformMBeanServer().isRegistered(name);
+        long before = agent ? (Long) ManagementFactory.getPlatformMBeanServer().getAttribute(name, "Tasks") : 0;
+        List<Future<Boolean>> kept = new ArrayList<>();
+        try {
+            for (int i = 0; i < 100; i++) {
+                String mine = "virtual-" + i;
+                kept.add(perTask.submit(() -> {
+                    LOCAL.set(mine);
+                    boolean same = true;
+                    for (int y = 0; y < 5; y++) {
+                        Thread.yield();
+                        same &= mine.equals(LOCAL.get());
+                    }
+                    return same;
+                }));
+            }
+            int count = 0;
+            for (Future<Boolean> f : kept) {
+                count += f.get(TIMEOUT, TimeUnit.SECONDS) ? 1 : 0;
+            }
+            print("virtual.kept", count);
+        } finally {
+            perTask.shutdown();
+        }
+        if (agent) {
+            print("virtual.agentTasks", (Long) ManagementFactory.getPlatformMBeanServer().getAttribute(name, "Tasks") - before);
         }
     }
 
