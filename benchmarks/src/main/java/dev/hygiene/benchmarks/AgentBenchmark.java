@@ -3,10 +3,7 @@ package dev.hygiene.benchmarks;
 import dev.hygiene.core.ThreadHygiene;
 import dev.hygiene.executors.HygienicThreadPoolExecutor;
 import java.lang.management.ManagementFactory;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -131,7 +128,7 @@ public class AgentBenchmark {
         @TearDown(Level.Trial)
         public void check() throws Exception {
             boolean dirtyExpected = pool.equals("bare") && !underAgent && requests.equals("leaveContext");
-            int dirty = probeWorkers();
+            int dirty = PoolBenchmark.probeWorkers(executor, context);
             if (dirtyExpected && dirty == 0) {
                 throw new IllegalStateException("control failed: no worker of the bare pool without the agent kept a "
                         + "request's context, so the probe cannot tell a clean worker from a dirty one");
@@ -151,31 +148,6 @@ public class AgentBenchmark {
                             + submitted + " requests of the bare pool under it");
                 }
             }
-        }
-
-        /** One probe on each worker, both at once, reading the context as the next request would. */
-        private int probeWorkers() throws Exception {
-            CyclicBarrier together = new CyclicBarrier(THREADS);
-            ThreadLocal<Object> context = this.context;
-            Callable<Boolean> probe = () -> {
-                boolean found = context.get() != null;
-                if (!found) {
-                    context.remove();
-                }
-                together.await(10, TimeUnit.SECONDS);
-                return found;
-            };
-            Future<?>[] probes = new Future<?>[THREADS];
-            for (int i = 0; i < THREADS; i++) {
-                probes[i] = executor.submit(probe);
-            }
-            int dirty = 0;
-            for (Future<?> f : probes) {
-                if ((Boolean) f.get(20, TimeUnit.SECONDS)) {
-                    dirty++;
-                }
-            }
-            return dirty;
         }
 
         /** The agent's task count from its MBean, or -1 if this JVM runs without the agent. */

@@ -218,7 +218,7 @@ public class PoolBenchmark {
 
         @TearDown(Level.Trial)
         public void check() throws Exception {
-            int dirty = probeWorkers();
+            int dirty = probeWorkers(executor, context);
             if (leavesContext && dirty == 0) {
                 throw new IllegalStateException("control failed: no worker of peer " + peer + " kept a request's "
                         + "context, so the probe cannot tell a clean worker from a dirty one");
@@ -250,36 +250,6 @@ public class PoolBenchmark {
             }
         }
 
-        /**
-         * Runs one probe on each worker, both at once, through the peer itself: each reads the context
-         * as the next request would.
-         *
-         * @return how many probes found a context
-         */
-        private int probeWorkers() throws Exception {
-            CyclicBarrier together = new CyclicBarrier(THREADS);
-            ThreadLocal<Object> context = this.context;
-            Callable<Boolean> probe = () -> {
-                boolean found = context.get() != null;
-                if (!found) {
-                    context.remove(); // what get() added, so that the probe leaves nothing either
-                }
-                together.await(10, TimeUnit.SECONDS);
-                return found;
-            };
-            Future<?>[] probes = new Future<?>[THREADS];
-            for (int i = 0; i < THREADS; i++) {
-                probes[i] = executor.submit(probe);
-            }
-            int dirty = 0;
-            for (Future<?> f : probes) {
-                if ((Boolean) f.get(20, TimeUnit.SECONDS)) {
-                    dirty++;
-                }
-            }
-            return dirty;
-        }
-
         /** The bare pool: what {@code Executors.newFixedThreadPool(2)} builds, workers started. */
         private static ThreadPoolExecutor fixedPool() {
             return prestarted(new ThreadPoolExecutor(THREADS, THREADS, 0L, TimeUnit.MILLISECONDS,
@@ -308,6 +278,35 @@ public class PoolBenchmark {
                             MethodType.methodType(ExecutorService.class))
                     .invoke();
         }
+    }
+
+    /**
+     * Runs one probe on each of the {@link #THREADS} workers of {@code executor}, both at once, so
+     * that each lands on a worker of its own; each reads {@code context} as the next request would.
+     *
+     * @return how many probes found a context
+     */
+    static int probeWorkers(ExecutorService executor, ThreadLocal<Object> context) throws Exception {
+        CyclicBarrier together = new CyclicBarrier(THREADS);
+        Callable<Boolean> probe = () -> {
+            boolean found = context.get() != null;
+            if (!found) {
+                context.remove(); // what get() added, so that the probe leaves nothing either
+            }
+            together.await(10, TimeUnit.SECONDS);
+            return found;
+        };
+        Future<?>[] probes = new Future<?>[THREADS];
+        for (int i = 0; i < THREADS; i++) {
+            probes[i] = executor.submit(probe);
+        }
+        int dirty = 0;
+        for (Future<?> f : probes) {
+            if ((Boolean) f.get(20, TimeUnit.SECONDS)) {
+                dirty++;
+            }
+        }
+        return dirty;
     }
 
     @Benchmark
