@@ -1,0 +1,43 @@
+package dev.hygiene.spring.boot.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+
+@SpringBootTest(classes = LeakyApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = { "server.address=127.0.0.1", "server.tomcat.threads.max=1", "server.tomcat.threads.min-spare=1",
+                "spring.task.execution.pool.core-size=1", "spring.task.execution.pool.max-size=1",
+                "spring.task.scheduling.pool.size=1", "management.endpoints.web.exposure.include=hygiene" })
+@DirtiesContext
+class TomcatEnforceTest extends EndToEndSupport {
+
+    static final String CLEAN = "null,null,null";
+
+    @Test
+    void aRequestsForgottenThreadLocalsNeverReachTheNextRequest() throws Exception {
+        assertThat(get("/login?user=alice")).isEqualTo(CLEAN);
+        assertThat(get("/peek")).isEqualTo(CLEAN);
+        assertThat(get("/login?user=bob")).isEqualTo(CLEAN);
+    }
+
+    @Test
+    void anAsyncDispatchLeavesNothingOnTheRequestThreadOrTheExecutor() throws Exception {
+        assertThat(get("/async?user=carol")).isEqualTo(CLEAN);
+        assertThat(get("/peek")).isEqualTo(CLEAN);
+        assertThat(get("/async?user=dave")).isEqualTo(CLEAN);
+    }
+
+    @Test
+    void asyncTasksStartClean() throws Exception {
+        assertThat(async("erin")).isEqualTo(CLEAN);
+        assertThat(async("frank")).isEqualTo(CLEAN);
+    }
+
+    @Test
+    void everyScheduledRunStartsClean() throws Exception {
+        assertThat(scheduledRun()).isEqualTo(CLEAN);
+        assertThat(scheduledRun()).isEqualTo(CLEAN);
+    }
+}
