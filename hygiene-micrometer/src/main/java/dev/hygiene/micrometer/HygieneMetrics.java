@@ -43,7 +43,8 @@ import java.util.function.ToDoubleFunction;
  * at the next publish without a background thread.
  *
  * <p>The counters read hygiene's stats when the registry reads them; binding adds no cost per task.
- * The binder holds the hygiene strongly, as a counter must; it holds no task, key or value.
+ * The meters hold the hygiene strongly while they are registered, as a counter must, so that they
+ * keep counting whoever else drops it; they hold no task, key or value.
  */
 public final class HygieneMetrics implements MeterBinder {
 
@@ -112,27 +113,29 @@ public final class HygieneMetrics implements MeterBinder {
      */
     @Override
     public void bindTo(MeterRegistry registry) {
-        HygieneStats stats = hygiene.stats();
         Types types = new Types(registry);
-        counter(registry, TASKS, "Task scopes closed by this hygiene", stats, HygieneStats::tasks);
+        counter(registry, TASKS, "Task scopes closed by this hygiene", h -> h.stats().tasks());
         counter(registry, TASKS_WITH_LEFTOVERS, "Tasks that left at least one thread-local or thread-state change behind",
-                stats, HygieneStats::tasksWithLeftovers);
-        FunctionCounter.builder(LEFTOVERS, types, Types::leftovers)
-                .description("Thread-local entries and thread-state changes that tasks left behind")
-                .tags(tags)
-                .register(registry);
-        counter(registry, STALE_EXPUNGED, "Stale thread-local entries (key collected) expunged", stats,
-                HygieneStats::staleExpunged);
-        FunctionCounter.builder(LEFTOVERS_BY_TYPE, types, Types::other)
+                h -> h.stats().tasksWithLeftovers());
+        counter(registry, LEFTOVERS, "Thread-local entries and thread-state changes that tasks left behind",
+                h -> types.leftovers());
+        counter(registry, STALE_EXPUNGED, "Stale thread-local entries (key collected) expunged",
+                h -> h.stats().staleExpunged());
+        FunctionCounter.builder(LEFTOVERS_BY_TYPE, hygiene, h -> types.other())
                 .description("Leftovers of the types past the bound on named types")
                 .tags(tags).tag("local", OTHER).tag("value", OTHER)
                 .register(registry);
         types.refresh();
     }
 
-    private void counter(MeterRegistry registry, String name, String description, HygieneStats stats,
-            ToDoubleFunction<HygieneStats> count) {
-        FunctionCounter.builder(name, stats, count).description(description).tags(tags).register(registry);
+    /*
+     * Micrometer holds a function counter's state object weakly and its function strongly. The
+     * state is the hygiene; the functions capture this binder (and so the hygiene) or the Types,
+     * so that nothing a meter needs can be collected while the meter is registered.
+     */
+    private void counter(MeterRegistry registry, String name, String description,
+            ToDoubleFunction<ThreadHygiene> count) {
+        FunctionCounter.builder(name, hygiene, count).description(description).tags(tags).register(registry);
     }
 
     @Override
@@ -170,7 +173,7 @@ public final class HygieneMetrics implements MeterBinder {
                     int arrow = key.indexOf(" -> ");
                     String local = arrow < 0 ? key : key.substring(0, arrow);
                     String value = arrow < 0 ? key : key.substring(arrow + 4);
-                    FunctionCounter.builder(LEFTOVERS_BY_TYPE, hygiene, h -> count(h, key))
+                    FunctionCounter.builder(LEFTOVERS_BY_TYPE, hygiene, h -> count(hygiene, key))
                             .description("Leftovers of one ThreadLocal type and value type")
                             .tags(tags.and(Tag.of("local", local), Tag.of("value", value)))
                             .register(registry);

@@ -113,6 +113,21 @@ class HygieneMetricsTest {
     }
 
     @Test
+    void metersKeepCountingAfterTheBinderIsCollected() {
+        ThreadHygiene hygiene = hygiene(Mode.ENFORCE, "metrics-test");
+        new HygieneMetrics(hygiene).bindTo(registry);
+        try (TaskScope scope = hygiene.enter("leaky")) {
+            SESSION.set(new Session());
+        }
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        assertEquals(1, count(HygieneMetrics.LEFTOVERS));
+        assertEquals(0, byType(HygieneMetrics.OTHER, HygieneMetrics.OTHER).count());
+        assertEquals(1, byType(ThreadLocal.class.getName(), Session.class.getName()).count());
+    }
+
+    @Test
     void rejectsABoundOutsideTheStatsOwn() {
         ThreadHygiene hygiene = hygiene(Mode.OFF, "metrics-test");
         assertThrows(IllegalArgumentException.class, () -> new HygieneMetrics(hygiene, -1));
