@@ -10,21 +10,22 @@ import org.springframework.test.annotation.DirtiesContext;
 @SpringBootTest(classes = LeakyApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = { "hygiene.enabled=false",
                 "server.address=127.0.0.1", "server.tomcat.threads.max=1", "server.tomcat.threads.min-spare=1",
+                "server.jetty.threads.max=4", "server.jetty.threads.min=4", "server.jetty.threads.acceptors=1", "server.jetty.threads.selectors=1",
                 "spring.task.execution.pool.core-size=1", "spring.task.execution.pool.max-size=1",
                 "spring.task.scheduling.pool.size=1", "management.endpoints.web.exposure.include=hygiene" })
 @DirtiesContext
-class TomcatControlTest extends EndToEndSupport {
+class ControlEndToEndTest extends EndToEndSupport {
 
     @Test
     void withoutHygieneTheNextRequestSeesTheLastUserAndTenant() throws Exception {
-        get("/login?user=alice");
-        assertThat(get("/peek")).contains("alice,tenant-of-alice");
+        String alice = get("/login?user=alice");
+        assertThat(peekOn(thread(alice))).startsWith("alice,tenant-of-alice");
     }
 
     @Test
     void withoutHygieneAnAsyncDispatchLeaksOnTheRequestThreadAndTheExecutor() throws Exception {
-        get("/async?user=carol");
-        assertThat(get("/peek")).endsWith(",async-dispatch");
+        var carol = send("/async?user=carol");
+        assertThat(peekOn(carol.headers().firstValue(LeakyApp.THREAD_HEADER).orElseThrow())).endsWith(",async-dispatch");
         assertThat(get("/async?user=dave")).contains("carol,tenant-of-carol");
     }
 

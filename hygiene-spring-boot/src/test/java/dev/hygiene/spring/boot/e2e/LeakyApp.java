@@ -35,6 +35,14 @@ public class LeakyApp {
     static final InheritableThreadLocal<String> TENANT = new InheritableThreadLocal<>();
     static final ThreadLocal<String> ASYNC_DISPATCH = new ThreadLocal<>();
 
+    /** The header naming the thread of the ASYNC dispatch. */
+    static final String THREAD_HEADER = "X-Async-Dispatch-Thread";
+
+    /** What a request sees, and on which thread: {@code user,tenant,asyncDispatch@thread}. */
+    static String seenOnThread() {
+        return seen() + "@" + Thread.currentThread().getName();
+    }
+
     static String seen() {
         return USER.get() + "," + TENANT.get() + "," + ASYNC_DISPATCH.get();
     }
@@ -45,6 +53,8 @@ public class LeakyApp {
         Filter filter = (request, response, chain) -> {
             if (request.getDispatcherType() == DispatcherType.ASYNC) {
                 ASYNC_DISPATCH.set("async-dispatch");
+                ((jakarta.servlet.http.HttpServletResponse) response).setHeader(THREAD_HEADER,
+                        Thread.currentThread().getName());
             }
             chain.doFilter(request, response);
         };
@@ -59,7 +69,7 @@ public class LeakyApp {
         /** Logs a user in and forgets to log out. */
         @GetMapping("/login")
         String login(@RequestParam("user") String user) {
-            String before = seen();
+            String before = seenOnThread();
             USER.set(user);
             TENANT.set("tenant-of-" + user);
             return before;
@@ -68,7 +78,7 @@ public class LeakyApp {
         /** What a request on this worker sees before it sets anything. */
         @GetMapping("/peek")
         String peek() {
-            return seen();
+            return seenOnThread();
         }
 
         /** An async request: the Callable runs on Boot's task executor, the result in an ASYNC dispatch. */
