@@ -45,6 +45,15 @@ class HygieneAutoConfigurationTest {
     }
 
     @Test
+    void releasesTheHygienesMBeanWhenTheContextCloses() throws Exception {
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName name = new javax.management.ObjectName("dev.hygiene:type=ThreadHygiene,name=spring");
+        runner.run(context -> assertThat(server.isRegistered(name)).isTrue());
+        assertThat(server.isRegistered(name)).isFalse();
+        runner.run(context -> assertThat(server.isRegistered(name)).as("the next context gets the plain name again").isTrue());
+    }
+
+    @Test
     void takesModeAndRetainFromProperties() {
         runner.withPropertyValues("hygiene.mode=audit", "hygiene.retain=com.acme.cache.,org.jboss.")
                 .run(context -> {
