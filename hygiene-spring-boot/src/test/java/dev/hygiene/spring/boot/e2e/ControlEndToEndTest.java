@@ -2,6 +2,7 @@ package dev.hygiene.spring.boot.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
@@ -39,5 +40,23 @@ class ControlEndToEndTest extends EndToEndSupport {
     void withoutHygieneAScheduledRunSeesTheLastRunsLeftovers() throws Exception {
         scheduledRun();
         assertThat(scheduledRun()).contains("scheduler,tenant-of-scheduler");
+    }
+
+    @Test
+    void withoutHygieneWhatAnIncludeLeavesReachesTheCallerAndTheNextRequest() throws Exception {
+        String body = get("/nested/include");
+        String thread = thread(body);
+        assertThat(body).isEqualTo("outer,INCLUDE@" + thread + "|inner@" + thread);
+        assertThat(peekOn(thread)).startsWith("inner,");
+    }
+
+    @Test
+    void withoutHygieneWhatAForwardLeavesReachesTheCallerAndTheNextRequest() throws Exception {
+        LeakyApp.AFTER_FORWARD.clear();
+        String body = get("/nested/forward");
+        String thread = thread(body);
+        assertThat(body).isEqualTo("outer,FORWARD@" + thread);
+        assertThat(LeakyApp.AFTER_FORWARD.poll(10, TimeUnit.SECONDS)).isEqualTo("inner@" + thread);
+        assertThat(peekOn(thread)).startsWith("inner,");
     }
 }

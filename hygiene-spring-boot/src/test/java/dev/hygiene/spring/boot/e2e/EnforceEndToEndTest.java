@@ -2,6 +2,7 @@ package dev.hygiene.spring.boot.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
@@ -42,5 +43,23 @@ class EnforceEndToEndTest extends EndToEndSupport {
     void everyScheduledRunStartsClean() throws Exception {
         assertThat(scheduledRun()).isEqualTo(CLEAN);
         assertThat(scheduledRun()).isEqualTo(CLEAN);
+    }
+
+    @Test
+    void anIncludeSeesTheCallersThreadLocalAndTheCallerGetsItBackAsItWas() throws Exception {
+        String body = get("/nested/include");
+        String thread = thread(body);
+        assertThat(body).isEqualTo("outer,INCLUDE@" + thread + "|outer@" + thread);
+        assertThat(peekOn(thread)).isEqualTo(CLEAN);
+    }
+
+    @Test
+    void aForwardSeesTheCallersThreadLocalAndTheCallerGetsItBackAsItWas() throws Exception {
+        LeakyApp.AFTER_FORWARD.clear();
+        String body = get("/nested/forward");
+        String thread = thread(body);
+        assertThat(body).isEqualTo("outer,FORWARD@" + thread);
+        assertThat(LeakyApp.AFTER_FORWARD.poll(10, TimeUnit.SECONDS)).isEqualTo("outer@" + thread);
+        assertThat(peekOn(thread)).isEqualTo(CLEAN);
     }
 }

@@ -2,6 +2,12 @@ package dev.hygiene.spring.boot.e2e;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -9,6 +15,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.scheduling.annotation.Async;
@@ -34,6 +41,9 @@ public class LeakyApp {
     static final ThreadLocal<String> USER = new ThreadLocal<>();
     static final InheritableThreadLocal<String> TENANT = new InheritableThreadLocal<>();
     static final ThreadLocal<String> ASYNC_DISPATCH = new ThreadLocal<>();
+
+    /** What {@code /nested/forward} saw of {@code USER} after its FORWARD returned: {@code user@thread}. */
+    static final BlockingQueue<String> AFTER_FORWARD = new LinkedBlockingQueue<>();
 
     /** The header naming the thread of the ASYNC dispatch. */
     static final String THREAD_HEADER = "X-Async-Dispatch-Thread";
@@ -62,6 +72,53 @@ public class LeakyApp {
         registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
         registration.setAsyncSupported(true);
         return registration;
+    }
+
+    /** {@code /nested/include} and {@code /nested/forward}: set {@code USER} to "outer", then dispatch to the inner one. */
+    @Bean
+    ServletRegistrationBean<HttpServlet> nestingOuterServlet() {
+        return new ServletRegistrationBean<>(new OuterServlet(), "/nested/include", "/nested/forward");
+    }
+
+    /** {@code /nested/inner}: only reached by an INCLUDE or FORWARD from the outer one. */
+    @Bean
+    ServletRegistrationBean<HttpServlet> nestingInnerServlet() {
+        return new ServletRegistrationBean<>(new InnerServlet(), "/nested/inner");
+    }
+
+    /**
+     * Sets {@code USER} to "outer", includes or forwards to {@code /nested/inner}, then notes what it
+     * sees of {@code USER} (after an include in the body, {@code |user@thread}; after a forward, whose
+     * response is closed, in {@link #AFTER_FORWARD}) and forgets to remove it.
+     */
+    static final class OuterServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response)
+                throws ServletException, IOException {
+            USER.set("outer");
+            RequestDispatcher inner = request.getRequestDispatcher("/nested/inner");
+            if (request.getServletPath().equals("/nested/include")) {
+                inner.include(request, response);
+                response.getWriter().print("|" + USER.get() + "@" + Thread.currentThread().getName());
+            } else {
+                inner.forward(request, response);
+                AFTER_FORWARD.add(USER.get() + "@" + Thread.currentThread().getName());
+            }
+        }
+    }
+
+    /** Writes what it sees, {@code user,dispatcherType@thread}, then sets {@code USER} to "inner" and leaves it. */
+    static final class InnerServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            response.setContentType("text/plain");
+            response.getWriter().print(USER.get() + "," + request.getDispatcherType() + "@" + Thread.currentThread().getName());
+            USER.set("inner");
+        }
     }
 
     @RestController
