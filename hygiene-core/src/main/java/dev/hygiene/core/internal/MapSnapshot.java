@@ -90,10 +90,17 @@ final class MapSnapshot {
         Object[] tab = m == null ? null : JdkAccess.table(m);
         boolean rekey = keysAreTypes == enforce;
         if (!rekey && m == map && tab == table && (m == null || mirrors(m, tab, false))) {
+            if (!enforce && m != null) {
+                forgetStaleTypes();
+                noteEpoch();
+            }
             return;
         }
         if (rekey) {
             keysAreTypes = !enforce;
+        }
+        if (!enforce) {
+            noteEpoch();
         }
         int len = tab == null ? 0 : tab.length;
         if (entries.length < len) {
@@ -115,6 +122,8 @@ final class MapSnapshot {
                 if (e != null) {
                     keys[i] = enforce ? keyOf((Reference<?>) e, keys[i]) : typeOf((Reference<?>) e, retention);
                 }
+            } else if (!enforce && e != null && keys[i] != null && ((Reference<?>) e).refersTo(null)) {
+                keys[i] = null;
             }
             if (values[i] != v) {
                 values[i] = v;
@@ -147,6 +156,15 @@ final class MapSnapshot {
      */
     private boolean keysAreTypes;
 
+    /**
+     * The {@link GcEpoch} when an auditing capture last looked at the map. A snapshot entry that is
+     * gone at the close, its key cleared, was either removed by the task ({@code remove()} clears
+     * the entry's key) or expunged by the JDK after the GC cleared its key: without a reference to
+     * the key the two look the same. If no collection ran since the capture, the GC cleared no key,
+     * so the task removed it.
+     */
+    private WeakReference<Object> epochAtCapture;
+
     /** One weak reference per class, shared by every auditing snapshot: it pins neither class nor loader. */
     private static final ClassValue<WeakReference<Object>> TYPE_REFS = new ClassValue<>() {
         @Override
@@ -166,6 +184,30 @@ final class MapSnapshot {
             return null;
         }
         return TYPE_REFS.get(key.getClass());
+    }
+
+    /** An auditing capture: the time of this look at the map, see {@link #epochAtCapture}. */
+    private void noteEpoch() {
+        WeakReference<Object> epoch = GcEpoch.current();
+        if (epochAtCapture != epoch) {
+            epochAtCapture = epoch;
+        }
+    }
+
+    /**
+     * An auditing capture that found the arrays mirroring the map: entries whose key the GC
+     * cleared since they were captured are stale now, not the next task's to remove.
+     */
+    private void forgetStaleTypes() {
+        Object[] entries = this.entries;
+        WeakReference<Object>[] keys = this.keys;
+        int[] occupied = this.occupied;
+        for (int k = 0, n = size; k < n; k++) {
+            int i = occupied[k];
+            if (keys[i] != null && ((Reference<?>) entries[i]).refersTo(null)) {
+                keys[i] = null;
+            }
+        }
     }
 
     /** Our weak reference to the entry's key: {@code previous} when it already refers to it. */
@@ -605,6 +647,9 @@ final class MapSnapshot {
                 continue;
             }
             if (keysAreTypes) {
+                if (epochAtCapture == null || epochAtCapture.refersTo(null)) {
+                    continue;   // a collection ran: it may have cleared the key, and the JDK expunged the entry
+                }
                 Class<?> type = (Class<?>) keyRef.get();
                 if (type == null || retention.retainsType(type, values[j])) {
                     continue;
