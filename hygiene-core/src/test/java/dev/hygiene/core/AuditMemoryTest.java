@@ -16,14 +16,15 @@ import org.junit.jupiter.api.Test;
  * than the same thread without hygiene (the control, whose thread keeps plenty); ENFORCE keeps none.
  * The JDK expunges stale entries only when later {@code set}s happen to probe them, so the plain
  * figure varies from run to run: each mode runs several rounds, interleaved, and the sums are
- * compared with an allowance for that noise. {@link AuditMemorySerialIT} runs the same under the
- * Serial collector, in a child JVM.
+ * compared with an allowance for that noise, loose under G1, whose figures spread most.
+ * {@link AuditMemorySerialIT} runs the same under the Serial collector, in a child JVM, with a
+ * tight one: before the fix, AUDIT kept about 1.9 times the plain thread's entries there.
  */
 class AuditMemoryTest {
 
     static final int TASKS = 2_000;
     static final int VALUE_BYTES = 64 * 1024;
-    static final int ROUNDS = 3;
+    static final int ROUNDS = 4;
 
     /** What a thread holds once its tasks ran and full GCs had their chance. */
     record Held(int staleEntries, int valuesAlive) {
@@ -52,7 +53,9 @@ class AuditMemoryTest {
 
         assertTrue(plain.staleEntries() > ROUNDS * 100, "control: without hygiene the thread keeps stale entries " + plain);
         assertTrue(audit.staleEntries() > 0, "AUDIT leaves the thread as the tasks left it " + audit);
-        assertNoMoreThanPlain(plain, audit, 0.3);
+        // G1's figures spread widely from round to round (a plain round gave 1,311 to 2,235 stale
+        // entries on JDK 25), so this bound is loose; the Serial run (AuditMemorySerialIT) is tight.
+        assertNoMoreThanPlain(plain, audit, 0.5);
         assertEquals(new Held(0, 0), enforce, "ENFORCE expunges every stale entry as its task ends");
     }
 
