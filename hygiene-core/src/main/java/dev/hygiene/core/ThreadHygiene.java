@@ -3,7 +3,6 @@ package dev.hygiene.core;
 import dev.hygiene.core.internal.Engine;
 import dev.hygiene.core.internal.JmxRegistration;
 import dev.hygiene.core.internal.ScopedRunnable;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 
@@ -72,7 +71,6 @@ public final class ThreadHygiene {
     }
 
     private final HygienePolicy policy;
-    private final boolean off;
     /** Does the work; the methods here validate and answer {@link Mode#OFF} themselves. */
     private final Engine engine;
     /** This hygiene's MBean, or null if it has none. */
@@ -80,7 +78,6 @@ public final class ThreadHygiene {
 
     private ThreadHygiene(HygienePolicy policy) {
         this.policy = policy;
-        this.off = policy.mode() == Mode.OFF;
         this.engine = new Engine(policy.name(), policy.mode(), policy.inheritable(), policy.restoreThreadState(),
                 policy.retainedLocals(), policy.retainedTypePrefixes(), policy.leftoverListener());
         // Last: the cleaner that unregisters the MBean watches this object.
@@ -181,10 +178,7 @@ public final class ThreadHygiene {
      *         whose close does nothing
      */
     public TaskScope enter(Object task) {
-        if (off) {
-            return NoScope.INSTANCE;
-        }
-        return engine.enter(Engine.taskType(task));
+        return engine.enter(task == null ? null : Engine.taskType(task));
     }
 
     /**
@@ -196,25 +190,22 @@ public final class ThreadHygiene {
      * @param task the task about to run, or null if unknown
      */
     public void beforeTask(Object task) {
-        if (off) {
-            return;
-        }
-        engine.beforeTask(Engine.taskType(task));
+        engine.beforeTask(task == null ? null : Engine.taskType(task));
     }
 
     /**
      * Closes the innermost scope that {@link #beforeTask(Object)} of this hygiene opened on the
      * current thread. Scopes entered after it and still open, which only a task that entered a
      * scope and never closed it leaves, are closed first, innermost first: the thread always ends
-     * up as it was before the task, whatever the task did. In {@link Mode#OFF} this does nothing.
+     * up as it was before the task, whatever the task did. A scope that {@code beforeTask} opened
+     * before a {@linkplain #switchMode(Mode) switch} to {@link Mode#OFF} is still closed, in its own
+     * mode; when {@code beforeTask} ran in OFF there is no scope, and this does nothing.
      *
      * @throws IllegalStateException if no scope opened by {@code beforeTask} of this hygiene is open
-     *         on the current thread; nothing is changed then
+     *         on the current thread, and the mode was never switched and is not OFF; nothing is
+     *         changed then
      */
     public void afterTask() {
-        if (off) {
-            return;
-        }
         if (!engine.afterTask()) {
             throw new IllegalStateException("afterTask() without beforeTask() of " + this + " on "
                     + Thread.currentThread() + ": call them in pairs, on the thread that runs the task");
@@ -236,10 +227,6 @@ public final class ThreadHygiene {
      */
     public void run(Runnable task, Class<?> taskType) {
         Objects.requireNonNull(task, "task");
-        if (off) {
-            task.run();
-            return;
-        }
         engine.run(task, taskType != null ? taskType : Engine.taskType(task));
     }
 
@@ -268,9 +255,7 @@ public final class ThreadHygiene {
             throw new IllegalArgumentException(thread + " was already started: startClean(thread) works on a new "
                     + "thread before its start(), as a ThreadFactory returns it");
         }
-        if (!off) {
-            engine.startClean(thread);
-        }
+        engine.startClean(thread);
         return thread;
     }
 
@@ -280,15 +265,20 @@ public final class ThreadHygiene {
      * {@code task} and prints as {@code task} does, so that rejection messages and thread dumps
      * name the task, not hygiene.
      *
+     * <p>The wrapper follows the mode current when it <em>runs</em>, not when it was wrapped: a
+     * task wrapped while the hygiene is {@link Mode#OFF} runs in a scope if the mode was switched
+     * to ENFORCE or AUDIT by then, and the other way round. So {@code wrap} returns a wrapper in
+     * OFF too; in OFF the wrapper costs one volatile read when it runs.
+     *
      * @param task the task
      * @return a runnable that runs {@code task} between {@link #enter(Object)} and
-     *         {@link TaskScope#close()}; {@code task} itself when the mode is {@link Mode#OFF} or
-     *         when {@code task} is already wrapped by this hygiene
+     *         {@link TaskScope#close()}; {@code task} itself when it is already wrapped by this
+     *         hygiene
      * @throws NullPointerException if {@code task} is null
      */
     public Runnable wrap(Runnable task) {
         Objects.requireNonNull(task, "task");
-        if (off || ScopedRunnable.wraps(task, this)) {
+        if (ScopedRunnable.wraps(task, this)) {
             return task;
         }
         return new ScopedRunnable(this, task);
@@ -296,18 +286,19 @@ public final class ThreadHygiene {
 
     /**
      * Decorates a task so that it runs in a scope of this hygiene; like {@link #wrap(Runnable)}, the
-     * wrapper is a {@link TaskWrapper} of {@code task} and prints as {@code task} does.
+     * wrapper is a {@link TaskWrapper} of {@code task} and prints as {@code task} does. As with
+     * {@link #wrap(Runnable)}, the wrapper follows the mode current when it runs.
      *
      * @param task the task
      * @param <V> the task's result type
      * @return a callable that calls {@code task} between {@link #enter(Object)} and
-     *         {@link TaskScope#close()}; {@code task} itself when the mode is {@link Mode#OFF} or
-     *         when {@code task} is already wrapped by this hygiene
+     *         {@link TaskScope#close()}; {@code task} itself when it is already wrapped by this
+     *         hygiene
      * @throws NullPointerException if {@code task} is null
      */
     public <V> Callable<V> wrap(Callable<V> task) {
         Objects.requireNonNull(task, "task");
-        if (off || task instanceof HygienicCallable && ((HygienicCallable<?>) task).hygiene == this) {
+        if (task instanceof HygienicCallable && ((HygienicCallable<?>) task).hygiene == this) {
             return task;
         }
         return new HygienicCallable<>(this, task);
@@ -323,12 +314,48 @@ public final class ThreadHygiene {
     }
 
     /**
-     * This hygiene's policy.
+     * This hygiene's policy, as it was built: its {@link HygienePolicy#mode() mode} is the mode the
+     * hygiene started in, which {@link #switchMode(Mode)} does not change; {@link #mode()} is the
+     * current one.
      *
      * @return the policy it was built with
      */
     public HygienePolicy policy() {
         return policy;
+    }
+
+    /**
+     * The mode that a scope entered now runs in: the policy's, until {@link #switchMode(Mode)} or
+     * the MBean's {@code Mode} attribute switches it.
+     *
+     * @return the current mode
+     */
+    public Mode mode() {
+        return engine.mode();
+    }
+
+    /**
+     * Switches this hygiene to {@code mode} without a restart, for every scope entered from now on:
+     * tasks that start afterwards, on any thread, run in the new mode; a scope already open (a
+     * task running now) finishes in the mode it started in, so no task is ever half in one mode
+     * and half in the other. Its MBean's writable {@code Mode} attribute does the same from
+     * jconsole. Each change is logged once, at INFO on logger {@code dev.hygiene}, naming the
+     * hygiene and both modes; switching to the current mode does nothing. Thread-safe.
+     *
+     * <p>Switching to {@link Mode#AUDIT} leaves every thread as it is from then on: what an
+     * enforcing task would have undone stays. Switching from AUDIT to {@link Mode#ENFORCE} restores
+     * each thread to its state at the start of each later task, so leftovers from the audited
+     * period stay on the threads until a task removes them. {@link Mode#OFF} opens no scopes.
+     *
+     * @param mode the new mode
+     * @return the mode before the switch
+     * @throws NullPointerException if {@code mode} is null
+     * @throws IllegalStateException if {@code mode} is ENFORCE or AUDIT and {@link #isSupported()}
+     *         is false; the message names the fix and that OFF is allowed, and the mode is
+     *         unchanged
+     */
+    public Mode switchMode(Mode mode) {
+        return engine.switchMode(mode);
     }
 
     /**
@@ -355,30 +382,7 @@ public final class ThreadHygiene {
 
     @Override
     public String toString() {
-        return "ThreadHygiene[" + policy.name() + ", " + policy.mode() + "]";
-    }
-
-    /** The scope of {@link Mode#OFF}. */
-    private static final class NoScope implements TaskScope {
-        static final NoScope INSTANCE = new NoScope();
-
-        @Override
-        public void close() {
-        }
-
-        @Override
-        public List<Leftover> finish() {
-            return List.of();
-        }
-
-        @Override
-        public void closeQuietly() {
-        }
-
-        @Override
-        public String toString() {
-            return "TaskScope[off]";
-        }
+        return "ThreadHygiene[" + policy.name() + ", " + engine.mode() + "]";
     }
 
     /** A callable decorated by {@link #wrap(Callable)}. */

@@ -208,7 +208,7 @@ final class ChildProbe {
         AtomicBoolean ran = new AtomicBoolean();
         Runnable task = () -> ran.set(true);
         Runnable wrapped = hygiene.wrap(task);
-        print("off.wrapReturnsTask", wrapped == task);
+        print("off.wrapsTask", wrapped instanceof TaskWrapper && ((TaskWrapper) wrapped).wrappedTask() == task);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             get(pool.submit(wrapped));
@@ -221,6 +221,15 @@ final class ChildProbe {
             print("off.enter", "ok");
         }
         print("off.tasks", hygiene.stats().tasks());
+        for (Mode mode : new Mode[] {Mode.ENFORCE, Mode.AUDIT}) {
+            try {
+                hygiene.switchMode(mode);
+                print("off.switchTo" + mode, "switched");
+            } catch (IllegalStateException e) {
+                print("off.switchTo" + mode, "rejected: " + e.getMessage());
+            }
+        }
+        print("off.modeAfterSwitches", hygiene.mode());
     }
 
     /** What the {@code leftovers} probe leaves, per hygiene. */

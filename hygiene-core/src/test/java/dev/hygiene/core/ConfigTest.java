@@ -203,7 +203,8 @@ class ConfigTest {
     void defaultsInModeOffPassesTasksThrough() {
         System.setProperty(MODE, "OFF");
         Runnable task = () -> { };
-        assertSame(task, ThreadHygiene.defaults().wrap(task));
+        Runnable wrapped = ThreadHygiene.defaults().wrap(task);
+        assertSame(task, ((TaskWrapper) wrapped).wrappedTask(), "wrapped so that a later switch applies to it");
     }
 
     @Test
@@ -218,7 +219,7 @@ class ConfigTest {
         ThreadHygiene offWithBadRetain = ThreadHygiene.defaults();
         assertEquals(Mode.OFF, offWithBadRetain.policy().mode(), "a bad hygiene.retain does not block the kill switch");
         Runnable task = () -> { };
-        assertSame(task, offWithBadRetain.wrap(task));
+        assertSame(task, ((TaskWrapper) offWithBadRetain.wrap(task)).wrappedTask());
 
         System.setProperty(MODE, "audit");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, ThreadHygiene::defaults,

@@ -12,11 +12,16 @@ class OffModeTest {
     private final ThreadHygiene off = ThreadHygiene.of(HygienePolicy.builder().mode(Mode.OFF).build());
 
     @Test
-    void wrapReturnsTheTaskItself() {
+    void wrapReturnsAWrapperThatPassesThroughWhileOff() throws Exception {
         Runnable runnable = () -> { };
         Callable<String> callable = () -> "x";
-        assertSame(runnable, off.wrap(runnable));
-        assertSame(callable, off.wrap(callable));
+        Runnable wrappedRunnable = off.wrap(runnable);
+        Callable<String> wrappedCallable = off.wrap(callable);
+        assertSame(runnable, ((TaskWrapper) wrappedRunnable).wrappedTask(), "wrapped: a later switch applies to it");
+        assertSame(callable, ((TaskWrapper) wrappedCallable).wrappedTask());
+        wrappedRunnable.run();
+        assertEquals("x", wrappedCallable.call());
+        assertEquals(0, off.stats().tasks(), "run while OFF: no scope");
     }
 
     @Test

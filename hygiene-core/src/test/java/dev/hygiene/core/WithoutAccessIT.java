@@ -56,11 +56,15 @@ class WithoutAccessIT {
         ChildJvm.classPath(List.of(), "off", "supported").assertExitCode(ChildProbe.EXIT_OK)
                 .assertValue("supported", "false")
                 .assertValue("off.mode", "OFF")
-                .assertValue("off.wrapReturnsTask", "true")
+                .assertValue("off.wrapsTask", "true")
                 .assertValue("off.ran", "true")
                 .assertValue("off.callable", "called")
                 .assertValue("off.enter", "ok")
-                .assertValue("off.tasks", "0");
+                .assertValue("off.tasks", "0")
+                .assertValueContains("off.switchToENFORCE", "rejected", "cannot switch to ENFORCE", "--add-opens",
+                        "Allowed without access: OFF")
+                .assertValueContains("off.switchToAUDIT", "rejected", "cannot switch to AUDIT")
+                .assertValue("off.modeAfterSwitches", "OFF");
     }
 
     @Test

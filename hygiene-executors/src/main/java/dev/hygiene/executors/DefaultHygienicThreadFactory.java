@@ -19,22 +19,22 @@ final class DefaultHygienicThreadFactory implements ThreadFactory {
     private static final AtomicInteger POOL_NUMBER = new AtomicInteger(1);
 
     final ThreadHygiene hygiene;
-    private final boolean inherit;
     private final ThreadGroup group;
     private final String namePrefix;
     private final AtomicInteger threadNumber = new AtomicInteger(1);
 
     DefaultHygienicThreadFactory(ThreadHygiene hygiene) {
         this.hygiene = hygiene;
-        // Inherit exactly when startClean would leave what was inherited: the same start as
-        // threadFactory(delegate, hygiene) gives, without copying values only to drop them.
-        this.inherit = hygiene.policy().mode() != Mode.ENFORCE || !hygiene.policy().inheritable();
         this.group = Thread.currentThread().getThreadGroup();
         this.namePrefix = "hygienic-pool-" + POOL_NUMBER.getAndIncrement() + "-thread-";
     }
 
     @Override
     public Thread newThread(Runnable r) {
+        // Inherit exactly when startClean would leave what was inherited: the same start as
+        // threadFactory(delegate, hygiene) gives, without copying values only to drop them. Read
+        // per thread, since the mode can be switched while the pool runs.
+        boolean inherit = hygiene.mode() != Mode.ENFORCE || !hygiene.policy().inheritable();
         Thread thread = new HygienicThread(group, r, namePrefix + threadNumber.getAndIncrement(), 0L, inherit);
         if (thread.isDaemon()) {
             thread.setDaemon(false);

@@ -18,14 +18,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * facade validates and documents; this class only works. Sibling modules that need a scope without
  * a facade object (bytecode advice, for one) call it directly.
  *
- * <p>The settings are fixed at construction. An engine in {@link Mode#OFF} has stats but is never
- * asked to open a scope: the facade answers OFF itself.
+ * <p>The settings are fixed at construction but for the mode, which {@link LiveMode} holds and an
+ * operator may switch while pools run. Every scope reads it once, as it opens, and keeps it until it
+ * closes; in {@link Mode#OFF} the operations here do nothing but that read.
  */
 public final class Engine {
 
     private final String name;
-    private final Mode mode;
-    final boolean enforce;
+    /** The current mode, shared with the stats and the MBean. */
+    final LiveMode live;
     final boolean inheritable;
     final boolean threadState;
     final Retention retention;
@@ -52,12 +53,11 @@ public final class Engine {
             List<WeakReference<ThreadLocal<?>>> retainedLocals, String[] retainedTypePrefixes,
             LeftoverListener listener) {
         this.name = Objects.requireNonNull(name, "name");
-        this.mode = Objects.requireNonNull(mode, "mode");
-        this.enforce = mode == Mode.ENFORCE;
+        this.live = new LiveMode(name, mode);
         this.inheritable = inheritable;
         this.threadState = threadState;
         this.retention = new Retention(retainedLocals, retainedTypePrefixes);
-        this.stats = new Stats(name, mode);
+        this.stats = new Stats(name, live);
         this.listener = listener;
     }
 
@@ -130,10 +130,14 @@ public final class Engine {
      * Snapshots the current thread and opens a scope.
      *
      * @param taskType the class to charge leftovers to, or null if unknown
-     * @return the open scope, to close on this thread
+     * @return the open scope, to close on this thread; in {@link Mode#OFF} a scope whose close does nothing
      */
     public TaskScope enter(Class<?> taskType) {
-        Frame frame = Worker.current().push(this, taskType, false);
+        Mode m = live.get();
+        if (m == Mode.OFF) {
+            return OffScope.INSTANCE;
+        }
+        Frame frame = Worker.current().push(this, taskType, false, m == Mode.ENFORCE);
         frame.capture();
         return frame;
     }
@@ -146,18 +150,23 @@ public final class Engine {
      * what the thread inherited from its creator, as {@link #startClean} does for a new thread.
      *
      * @param taskType the class to charge leftovers to, or null if unknown
-     * @return the open scope, to close on this thread, or null if a scope was already open
+     * @return the open scope, to close on this thread, or null if a scope was already open or the
+     *         mode is {@link Mode#OFF}
      */
     public TaskScope enterOutermost(Class<?> taskType) {
+        Mode m = live.get();
+        if (m == Mode.OFF) {
+            return null;
+        }
         Worker worker = Worker.current();
         if (worker.depth > 0) {
             return null;
         }
         if (!worker.startedClean) {
             worker.startedClean = true;
-            startClean(worker.thread);
+            startClean(worker.thread, m);
         }
-        Frame frame = worker.push(this, taskType, false);
+        Frame frame = worker.push(this, taskType, false, m == Mode.ENFORCE);
         frame.capture();
         return frame;
     }
@@ -168,20 +177,29 @@ public final class Engine {
      * @param taskType the class to charge leftovers to, or null if unknown
      */
     public void beforeTask(Class<?> taskType) {
-        Worker.current().push(this, taskType, true).capture();
+        Mode m = live.get();
+        if (m != Mode.OFF) {
+            Worker.current().push(this, taskType, true, m == Mode.ENFORCE).capture();
+        }
     }
 
     /**
      * Closes the innermost scope that {@link #beforeTask} of this engine opened on the current
      * thread, and every scope opened after it that is still open, innermost first.
      *
-     * @return false, with nothing changed, if no such scope is open
+     * @return false, with nothing changed, if no such scope is open and one should be: true in
+     *         {@link Mode#OFF} without a scope, and whenever the mode was ever switched, since
+     *         {@code beforeTask} may then have run in OFF and opened none
      */
     public boolean afterTask() {
+        LiveMode live = this.live;
+        if (live.get() == Mode.OFF && !live.everSwitched()) {
+            return true;
+        }
         Worker worker = Worker.existing();
         int depth = worker == null ? -1 : worker.hookedDepth(this);
         if (depth < 0) {
-            return false;
+            return live.get() == Mode.OFF || live.everSwitched();
         }
         worker.closeDownTo(depth);
         return true;
@@ -195,7 +213,12 @@ public final class Engine {
      * @param taskType the class to charge leftovers to, or null if unknown
      */
     public void run(Runnable task, Class<?> taskType) {
-        Frame frame = Worker.current().push(this, taskType, false);
+        Mode m = live.get();
+        if (m == Mode.OFF) {
+            task.run();
+            return;
+        }
+        Frame frame = Worker.current().push(this, taskType, false, m == Mode.ENFORCE);
         frame.capture();
         try {
             task.run();
@@ -211,8 +234,12 @@ public final class Engine {
      * @param thread a thread not yet started, or the current thread outside any scope
      */
     public void startClean(Thread thread) {
-        if (inheritable) {
-            Inheritance.settle(this, thread);
+        startClean(thread, live.get());
+    }
+
+    private void startClean(Thread thread, Mode m) {
+        if (inheritable && m != Mode.OFF) {
+            Inheritance.settle(this, thread, m);
         }
     }
 
@@ -235,12 +262,24 @@ public final class Engine {
     }
 
     /**
-     * The engine's mode.
+     * The engine's current mode.
      *
-     * @return the mode given at construction
+     * @return the mode a scope opened now runs in
      */
     public Mode mode() {
-        return mode;
+        return live.get();
+    }
+
+    /**
+     * Switches the mode for every scope opened afterwards; see {@link LiveMode#switchTo}.
+     *
+     * @param next the new mode
+     * @return the mode before
+     * @throws IllegalStateException if {@code next} needs access to {@code java.lang} and this JVM
+     *         does not give it
+     */
+    public Mode switchMode(Mode next) {
+        return live.switchTo(next);
     }
 
     /**
@@ -251,7 +290,7 @@ public final class Engine {
      * @return the registration, or null if there is none
      */
     public JmxRegistration registerMBean(Object owner) {
-        return JmxRegistration.register(owner, name, mode, stats);
+        return JmxRegistration.register(owner, name, live, stats);
     }
 
     /** Hands {@code leftovers} to the listener, which must exist; what it throws is logged. */
@@ -273,6 +312,6 @@ public final class Engine {
 
     @Override
     public String toString() {
-        return "Engine[" + name + ", " + mode + "]";
+        return "Engine[" + name + ", " + live.get() + "]";
     }
 }

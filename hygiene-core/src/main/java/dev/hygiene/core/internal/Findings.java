@@ -36,12 +36,17 @@ final class Findings {
      * (removed) but not found, or reading an unset context would look like a leak.
      */
     void entry(Leftover.Kind kind, ThreadLocal<?> key, Object value, boolean inheritable) {
+        entryOfType(kind, key == null ? null : key.getClass(), value, inheritable);
+    }
+
+    /** A leftover entry of a {@code ThreadLocal} of class {@code localType}, null for a stale one. */
+    void entryOfType(Leftover.Kind kind, Class<?> localType, Object value, boolean inheritable) {
         if (value == null && kind == Leftover.Kind.ADDED) {
             return;
         }
         int i = next();
         kinds[i] = kind;
-        localTypes[i] = key == null ? null : key.getClass();
+        localTypes[i] = localType;
         valueTypes[i] = value == null ? null : value.getClass();
         this.inheritable[i] = inheritable;
     }
@@ -103,7 +108,8 @@ final class Findings {
 
     /** Whether findings {@code i} and {@code j} fall in the same stats row. */
     boolean sameRow(int i, int j) {
-        return localTypes[i] == localTypes[j] && valueTypes[i] == valueTypes[j] && properties[i] == properties[j];
+        return localTypes[i] == localTypes[j] && valueTypes[i] == valueTypes[j] && properties[i] == properties[j]
+                && (kinds[i] == Leftover.Kind.REMOVED) == (kinds[j] == Leftover.Kind.REMOVED);
     }
 
     /** Forgets everything found, dropping the classes. */

@@ -1,6 +1,7 @@
 package dev.hygiene.core.internal;
 
 import dev.hygiene.core.Leftover;
+import dev.hygiene.core.Mode;
 import dev.hygiene.core.TaskScope;
 import java.util.List;
 
@@ -57,6 +58,8 @@ final class Frame implements TaskScope {
     private final Findings findings = new Findings();
 
     private Engine hygiene;
+    /** Whether this scope enforces: the hygiene's mode as the scope opened, kept until it closes. */
+    private boolean enforce;
     private Class<?> taskType;
     private boolean open;
     /** Opened by {@link dev.hygiene.core.ThreadHygiene#beforeTask}, to be closed by {@link dev.hygiene.core.ThreadHygiene#afterTask}. */
@@ -72,9 +75,12 @@ final class Frame implements TaskScope {
         this.depth = depth;
     }
 
-    void open(Engine hygiene, Class<?> taskType, boolean hooked) {
+    void open(Engine hygiene, Class<?> taskType, boolean hooked, boolean enforce) {
         if (this.hygiene != hygiene) {
             switchTo(hygiene);
+        }
+        if (this.enforce != enforce) {
+            this.enforce = enforce;
         }
         if (this.taskType != taskType) {
             this.taskType = taskType;
@@ -86,7 +92,7 @@ final class Frame implements TaskScope {
     }
 
     boolean enforcing() {
-        return hygiene.enforce;
+        return enforce;
     }
 
     boolean openedByHook(Engine h) {
@@ -110,9 +116,10 @@ final class Frame implements TaskScope {
     void capture() {
         Thread thread = worker.thread;
         Engine h = hygiene;
-        locals.capture(thread);
+        boolean enforce = this.enforce;
+        locals.capture(thread, enforce, h.retention);
         if (h.inheritable) {
-            inheritables.capture(thread);
+            inheritables.capture(thread, enforce, h.retention);
         }
         if (h.threadState) {
             captureThreadState(thread);
@@ -238,10 +245,10 @@ final class Frame implements TaskScope {
         } finally {
             pop(worker);
         }
-        if (!h.enforce && depth > 0) {
+        if (!enforce && depth > 0) {
             worker.rebaseAuditingFramesBelow(depth);
         }
-        return Report.scopeClosed(h, worker, thread, workerName, task, findings, collect);
+        return Report.scopeClosed(h, enforce ? Mode.ENFORCE : Mode.AUDIT, worker, thread, workerName, task, findings, collect);
     }
 
     private boolean threadStateChanged(Thread thread) {
@@ -256,7 +263,7 @@ final class Frame implements TaskScope {
      */
     private void settle(Engine h, Thread thread, boolean localsChanged, boolean inheritablesChanged,
             boolean stateChanged) {
-        boolean enforce = h.enforce;
+        boolean enforce = this.enforce;
         boolean localsMirrored = localsChanged && locals.settle(thread, enforce, h.retention, findings);
         boolean inheritablesMirrored = inheritablesChanged
                 && inheritables.settle(thread, enforce, h.retention, findings);
@@ -265,10 +272,10 @@ final class Frame implements TaskScope {
         }
         if (depth == 0) {
             if (localsChanged && !localsMirrored) {
-                locals.capture(thread);
+                locals.capture(thread, enforce, h.retention);
             }
             if (inheritablesChanged && !inheritablesMirrored) {
-                inheritables.capture(thread);
+                inheritables.capture(thread, enforce, h.retention);
             }
             if (stateChanged && !enforce) {
                 captureThreadState(thread);

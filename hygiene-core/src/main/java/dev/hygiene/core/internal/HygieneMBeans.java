@@ -1,6 +1,5 @@
 package dev.hygiene.core.internal;
 
-import dev.hygiene.core.Mode;
 import dev.hygiene.core.ThreadHygieneMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.ref.Cleaner;
@@ -23,8 +22,8 @@ import javax.management.ObjectName;
  * {@code --limit-modules java.base}, say) runs hygiene as long as no policy asks; and when one does,
  * {@link dev.hygiene.core.ThreadHygiene} catches the {@code LinkageError} and carries on without an MBean.
  *
- * <p>The registered object, a {@link Bean}, holds the hygiene's {@link Stats} and two strings, never
- * the hygiene: the MBean server must not keep a hygiene (or, through it, its retained thread-locals
+ * <p>The registered object, a {@link Bean}, holds the hygiene's {@link Stats}, its {@link LiveMode}
+ * and its name, never the hygiene: the MBean server must not keep a hygiene (or, through it, its retained thread-locals
  * and listener) alive. A {@link Cleaner} unregisters the MBean once the hygiene is phantom
  * reachable.
  */
@@ -47,9 +46,9 @@ final class HygieneMBeans {
      * @return the object name registered, as a string
      * @throws JMException if the MBean server refuses the MBean for another reason than a taken name
      */
-    static JmxRegistration register(Object owner, String name, Mode mode, Stats stats) throws JMException {
+    static JmxRegistration register(Object owner, String name, LiveMode mode, Stats stats) throws JMException {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        Bean bean = new Bean(name, mode.name(), stats);
+        Bean bean = new Bean(name, mode, stats);
         for (int n = 1; ; n++) {
             ObjectName objectName = objectName(n == 1 ? name : name + "-" + n);
             try {
@@ -116,10 +115,10 @@ final class HygieneMBeans {
      */
     static final class Bean implements ThreadHygieneMXBean {
         private final String name;
-        private final String mode;
+        private final LiveMode mode;
         private final Stats stats;
 
-        Bean(String name, String mode, Stats stats) {
+        Bean(String name, LiveMode mode, Stats stats) {
             this.name = name;
             this.mode = mode;
             this.stats = stats;
@@ -132,7 +131,12 @@ final class HygieneMBeans {
 
         @Override
         public String getMode() {
-            return mode;
+            return mode.get().name();
+        }
+
+        @Override
+        public void setMode(String mode) {
+            this.mode.switchTo(LiveMode.parse(mode));
         }
 
         @Override

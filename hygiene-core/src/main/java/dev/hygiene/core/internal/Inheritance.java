@@ -1,6 +1,7 @@
 package dev.hygiene.core.internal;
 
 import dev.hygiene.core.Leftover;
+import dev.hygiene.core.Mode;
 import java.lang.ref.Reference;
 
 /**
@@ -16,7 +17,7 @@ final class Inheritance {
     private Inheritance() {
     }
 
-    static void settle(Engine hygiene, Thread thread) {
+    static void settle(Engine hygiene, Thread thread, Mode mode) {
         Object map = JdkAccess.map(thread, true);
         Object[] tab = map == null ? null : JdkAccess.table(map);
         if (tab == null) {
@@ -37,10 +38,10 @@ final class Inheritance {
             findings.entry(key == null ? Leftover.Kind.STALE : Leftover.Kind.ADDED, key, JdkAccess.value(entry),
                     true);
         }
-        if (hygiene.enforce) {
+        if (mode == Mode.ENFORCE) {
             JdkAccess.setMap(thread, true, null);
             findings.expunged(stale);
         }
-        Report.threadCreated(hygiene, thread, findings);
+        Report.threadCreated(hygiene, mode, thread, findings);
     }
 }

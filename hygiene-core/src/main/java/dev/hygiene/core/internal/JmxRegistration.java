@@ -1,6 +1,5 @@
 package dev.hygiene.core.internal;
 
-import dev.hygiene.core.Mode;
 import java.lang.ref.Cleaner;
 
 /**
@@ -32,7 +31,7 @@ public final class JmxRegistration {
      *
      * @return the registration, or null
      */
-    static JmxRegistration register(Object owner, String name, Mode mode, Stats stats) {
+    static JmxRegistration register(Object owner, String name, LiveMode mode, Stats stats) {
         if (jmxUnavailable) {
             return null;
         }

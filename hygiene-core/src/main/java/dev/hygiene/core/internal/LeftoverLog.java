@@ -24,14 +24,23 @@ public final class LeftoverLog {
     static final int PER_MINUTE = 10;
 
     private final String hygiene;
-    private final Mode mode;
+    /** The hygiene's current mode, read when a line is written. */
+    private final LiveMode mode;
     private final RateLimiter limit;
 
     LeftoverLog(String hygiene, Mode mode) {
+        this(hygiene, new LiveMode(hygiene, mode));
+    }
+
+    LeftoverLog(String hygiene, LiveMode mode) {
         this(hygiene, mode, RateLimiter.perMinute(PER_MINUTE));
     }
 
     LeftoverLog(String hygiene, Mode mode, RateLimiter limit) {
+        this(hygiene, new LiveMode(hygiene, mode), limit);
+    }
+
+    LeftoverLog(String hygiene, LiveMode mode, RateLimiter limit) {
         this.hygiene = hygiene;
         this.mode = mode;
         this.limit = limit;
@@ -49,6 +58,7 @@ public final class LeftoverLog {
     }
 
     String message(Leftover leftover, String worker, int skipped) {
+        Mode mode = this.mode.get();
         String earlier = skipped == 0 ? "" : String.format(Locale.ROOT,
                 " (%d more new leftover type(s) were not logged in the last minute; see stats().report())", skipped);
         if (Leftover.THREAD_CREATION.equals(leftover.taskType())) {
@@ -64,9 +74,14 @@ public final class LeftoverLog {
         String what = leftover.kind() == Leftover.Kind.THREAD_STATE
                 ? "changed " + leftover.localType() + " to a " + leftover.valueType()
                 : describe(leftover);
-        String outcome = mode == Mode.ENFORCE ? "hygiene undid it" : "it stays, and the next task on that thread sees it";
+        String outcome = mode == Mode.ENFORCE ? "hygiene undid it"
+                : leftover.kind() == Leftover.Kind.REMOVED ? "it stays removed"
+                : "it stays, and the next task on that thread sees it";
         String fix = leftover.kind() == Leftover.Kind.THREAD_STATE
                 ? "set it back in a finally block where the task changes it"
+                : leftover.kind() == Leftover.Kind.REMOVED
+                ? "nothing, if an earlier task left that entry (its own leftover names it); otherwise restore what "
+                        + "the task removes in a finally block, or retain it: " + retainHint(leftover)
                 : "call remove() in a finally block where the task sets it, or, if it is a per-thread cache "
                         + "meant to stay, retain it: " + retainHint(leftover);
         return String.format(Locale.ROOT, "hygiene '%s' (%s): task %s %s on thread %s; %s. To fix it: %s. "
@@ -97,7 +112,7 @@ public final class LeftoverLog {
             case CHANGED:
                 return "replaced the value of " + article(local) + local + " with " + value;
             case REMOVED:
-                return "removed " + article(local) + local + " entry (now " + value + ") that was there before it";
+                return "removed " + article(local) + local + " entry holding " + value + " that was there before it";
             case STALE:
                 return "left a stale entry (its ThreadLocal was garbage collected) holding " + value;
             default:

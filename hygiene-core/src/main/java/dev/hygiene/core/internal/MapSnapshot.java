@@ -79,12 +79,28 @@ final class MapSnapshot {
         this.inheritable = inheritable;
     }
 
-    /** Mirrors the thread's map into the arrays, writing only slots that differ. */
-    void capture(Thread thread) {
+    /**
+     * Mirrors the thread's map into the arrays, writing only slots that differ. An enforcing
+     * scope's snapshot keeps a weak reference to each key, to put back an entry the task removes;
+     * an auditing one keeps only a weak reference to each key's class (shared by all keys of a
+     * class), to name it, see {@link #keysAreTypes}.
+     */
+    void capture(Thread thread, boolean enforce, Retention retention) {
         Object m = JdkAccess.map(thread, inheritable);
         Object[] tab = m == null ? null : JdkAccess.table(m);
-        if (m == map && tab == table && (m == null || mirrors(m, tab, false))) {
+        boolean rekey = keysAreTypes == enforce;
+        if (!rekey && m == map && tab == table && (m == null || mirrors(m, tab, false))) {
+            if (!enforce && m != null) {
+                forgetStaleTypes();
+                noteEpoch();
+            }
             return;
+        }
+        if (rekey) {
+            keysAreTypes = !enforce;
+        }
+        if (!enforce) {
+            noteEpoch();
         }
         int len = tab == null ? 0 : tab.length;
         if (entries.length < len) {
@@ -101,11 +117,13 @@ final class MapSnapshot {
                 occupied[count++] = i;
                 v = JdkAccess.value((Reference<?>) e);
             }
-            if (entries[i] != e) {
+            if (entries[i] != e || rekey) {
                 entries[i] = e;
                 if (e != null) {
-                    keys[i] = keyOf((Reference<?>) e, keys[i]);
+                    keys[i] = enforce ? keyOf((Reference<?>) e, keys[i]) : typeOf((Reference<?>) e, retention);
                 }
+            } else if (!enforce && e != null && keys[i] != null && ((Reference<?>) e).refersTo(null)) {
+                keys[i] = null;
             }
             if (values[i] != v) {
                 values[i] = v;
@@ -123,6 +141,73 @@ final class MapSnapshot {
         }
         length = len;
         size = count;
+    }
+
+    /**
+     * Whether {@link #keys} refer to the keys' classes (an auditing capture) rather than the keys.
+     *
+     * <p>Why AUDIT keeps no reference to a key: a weak reference of our own per key, created for
+     * every entry a task leaves, measurably delays when the JDK finds those keys cleared (on G1 and
+     * Serial alike: a single thread whose tasks each leave a new {@code ThreadLocal} kept about
+     * twice the plain thread's stale entries, and their values, alive), and an audit must keep no
+     * more memory alive than no hygiene. AUDIT never puts an entry back, so it needs a key only to
+     * name its class when a task removes it; a weak reference to the class, one per class
+     * ({@link #TYPE_REFS}), does that and pins nothing.
+     */
+    private boolean keysAreTypes;
+
+    /**
+     * The {@link GcEpoch} when an auditing capture last looked at the map. A snapshot entry that is
+     * gone at the close, its key cleared, was either removed by the task ({@code remove()} clears
+     * the entry's key) or expunged by the JDK after the GC cleared its key: without a reference to
+     * the key the two look the same. If no collection ran since the capture, the GC cleared no key,
+     * so the task removed it.
+     */
+    private WeakReference<Object> epochAtCapture;
+
+    /** One weak reference per class, shared by every auditing snapshot: it pins neither class nor loader. */
+    private static final ClassValue<WeakReference<Object>> TYPE_REFS = new ClassValue<>() {
+        @Override
+        protected WeakReference<Object> computeValue(Class<?> type) {
+            return new WeakReference<>(type);
+        }
+    };
+
+    /**
+     * The weak reference to the class of the entry's key, for an auditing snapshot; null for a
+     * stale entry and for a key retained by identity or hygiene's own, whose removal is not a
+     * leftover.
+     */
+    private static WeakReference<Object> typeOf(Reference<?> entry, Retention retention) {
+        ThreadLocal<?> key = (ThreadLocal<?>) entry.get();
+        if (key == null || retention.retainsByIdentity(key)) {
+            return null;
+        }
+        return TYPE_REFS.get(key.getClass());
+    }
+
+    /** An auditing capture: the time of this look at the map, see {@link #epochAtCapture}. */
+    private void noteEpoch() {
+        WeakReference<Object> epoch = GcEpoch.current();
+        if (epochAtCapture != epoch) {
+            epochAtCapture = epoch;
+        }
+    }
+
+    /**
+     * An auditing capture that found the arrays mirroring the map: entries whose key the GC
+     * cleared since they were captured are stale now, not the next task's to remove.
+     */
+    private void forgetStaleTypes() {
+        Object[] entries = this.entries;
+        WeakReference<Object>[] keys = this.keys;
+        int[] occupied = this.occupied;
+        for (int k = 0, n = size; k < n; k++) {
+            int i = occupied[k];
+            if (keys[i] != null && ((Reference<?>) entries[i]).refersTo(null)) {
+                keys[i] = null;
+            }
+        }
     }
 
     /** Our weak reference to the entry's key: {@code previous} when it already refers to it. */
@@ -252,7 +337,7 @@ final class MapSnapshot {
         if (markedRetainedChange) {
             return SETTLED;
         }
-        advance(marked, tab);
+        advance(marked, tab, retention);
         return MIRRORED;
     }
 
@@ -328,6 +413,9 @@ final class MapSnapshot {
         int mask = tab.length - 1;
         int found = 0;
         for (int r = 0; r < recentCount && found < added; r++) {
+            if (recent[r].refersTo(null)) {
+                continue;
+            }
             ThreadLocal<?> key = (ThreadLocal<?>) recent[r].get();
             if (key == null) {
                 continue;
@@ -367,7 +455,9 @@ final class MapSnapshot {
                 return -1;
             }
             marks[n++] = ~i;
-            rememberAdded(key);
+            if (!keysAreTypes) {
+                rememberAdded(key);
+            }
         }
         return n;
     }
@@ -429,7 +519,7 @@ final class MapSnapshot {
     }
 
     /** The audit's last phase: the arrays take what the task left in the {@code marked} slots. */
-    private void advance(int marked, Object[] tab) {
+    private void advance(int marked, Object[] tab, Retention retention) {
         int[] marks = this.marks;
         int[] occupied = this.occupied;
         for (int k = 0; k < marked; k++) {
@@ -438,7 +528,7 @@ final class MapSnapshot {
             Reference<?> entry = (Reference<?>) tab[i];
             if (m < 0) {
                 entries[i] = entry;
-                keys[i] = keyOf(entry, keys[i]);
+                keys[i] = keysAreTypes ? typeOf(entry, retention) : keyOf(entry, keys[i]);
                 occupied[size++] = i;
             }
             values[i] = JdkAccess.value(entry);
@@ -487,6 +577,7 @@ final class MapSnapshot {
         int kept = 0;
         int stale = 0;
         boolean undo = false;
+        boolean sameLength = currentLength == length;
         for (int i = 0; i < currentLength; i++) {
             Object c = tab[i];
             if (c == null) {
@@ -494,6 +585,25 @@ final class MapSnapshot {
             }
             Reference<?> entry = (Reference<?>) c;
             Object value = JdkAccess.value(entry);
+            if (entry.refersTo(null)) {
+                stale++;
+                if (!captured(c, i)) {
+                    findings.entry(Leftover.Kind.STALE, null, value, inheritable);
+                }
+                continue;
+            }
+            // A snapshot entry the task left as it was is kept without reading its key: get() on an
+            // entry whose key is unreachable but not cleared yet would keep the key alive through
+            // the GC's current cycle (G1 marks what Reference.get returns), and doing that for every
+            // entry at every close delays the clearing of every dropped key, so the JDK finds fewer
+            // stale entries to expunge than on a thread without hygiene.
+            int same = sameLength ? slotOf(c, i) : -1;
+            if (same >= 0 && value == values[same]) {
+                found[same] = kept;
+                keepSource[kept] = same;
+                keep[kept++] = c;
+                continue;
+            }
             ThreadLocal<?> key = (ThreadLocal<?>) entry.get();
             if (key == null) {
                 stale++;
@@ -503,7 +613,7 @@ final class MapSnapshot {
                 continue;
             }
             boolean retained = retention.retains(key, value);
-            int j = indexOf(key);
+            int j = same >= 0 ? same : keysAreTypes ? identityIndex(c) : indexOf(key);
             if (j >= 0) {
                 found[j] = kept;
                 if (!retained && value != values[j]) {
@@ -533,7 +643,21 @@ final class MapSnapshot {
                 continue;
             }
             WeakReference<Object> keyRef = keys[j];
-            ThreadLocal<?> key = keyRef == null ? null : (ThreadLocal<?>) keyRef.get();
+            if (keyRef == null || keyRef.refersTo(null)) {
+                continue;
+            }
+            if (keysAreTypes) {
+                if (epochAtCapture == null || epochAtCapture.refersTo(null)) {
+                    continue;   // a collection ran: it may have cleared the key, and the JDK expunged the entry
+                }
+                Class<?> type = (Class<?>) keyRef.get();
+                if (type == null || retention.retainsType(type, values[j])) {
+                    continue;
+                }
+                findings.entryOfType(Leftover.Kind.REMOVED, type, values[j], inheritable);
+                continue;   // an audit puts nothing back
+            }
+            ThreadLocal<?> key = (ThreadLocal<?>) keyRef.get();
             if (key == null || retention.retains(key, values[j])) {
                 continue;
             }
@@ -542,6 +666,33 @@ final class MapSnapshot {
             putBack[restored++] = j;
         }
         return restored;
+    }
+
+    /**
+     * The snapshot slot of entry {@code c}, now in slot {@code slot} of a table of the snapshot's
+     * length, found by identity, or -1. The JDK only moves an entry towards its home slot (an
+     * expunge closes the gap it leaves), and in the snapshot every slot from the home slot to the
+     * entry's was occupied: so the entry is at {@code slot} or later on that run.
+     */
+    private int slotOf(Object c, int slot) {
+        Object[] entries = this.entries;
+        int mask = length - 1;
+        for (int k = slot, n = 0; n < length && entries[k] != null; k = (k + 1) & mask, n++) {
+            if (entries[k] == c) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    /** The snapshot slot of entry {@code c} by a walk of the whole snapshot, or -1: after a resize, in AUDIT. */
+    private int identityIndex(Object c) {
+        for (int j = 0; j < length; j++) {
+            if (entries[j] == c) {
+                return j;
+            }
+        }
+        return -1;
     }
 
     /** Whether stale entry {@code c}, now in slot {@code slot}, was already in the snapshot. */

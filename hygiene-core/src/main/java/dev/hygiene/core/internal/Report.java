@@ -1,6 +1,7 @@
 package dev.hygiene.core.internal;
 
 import dev.hygiene.core.Leftover;
+import dev.hygiene.core.Mode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,7 +28,7 @@ final class Report {
      * @param collect whether the caller wants the leftovers
      * @return the leftovers, when {@code collect} and there are any; null otherwise
      */
-    static List<Leftover> scopeClosed(Engine hygiene, Worker worker, Thread thread, String workerName,
+    static List<Leftover> scopeClosed(Engine hygiene, Mode mode, Worker worker, Thread thread, String workerName,
             Class<?> taskType, Findings findings, boolean collect) {
         Stats stats = hygiene.stats;
         int count = findings.count();
@@ -39,7 +40,7 @@ final class Report {
         }
         String task = TaskTypes.name(taskType);
         countRows(stats, tally, findings, task, worker);
-        List<Leftover> leftovers = tell(hygiene, thread, workerName, findings, task, collect);
+        List<Leftover> leftovers = tell(hygiene, mode, thread, workerName, findings, task, collect);
         return collect ? leftovers : null;
     }
 
@@ -47,7 +48,7 @@ final class Report {
      * Reports what a new thread inherited, found by {@link Inheritance} on the creating thread:
      * leftovers of no task, charged to {@value Leftover#THREAD_CREATION}.
      */
-    static void threadCreated(Engine hygiene, Thread thread, Findings findings) {
+    static void threadCreated(Engine hygiene, Mode mode, Thread thread, Findings findings) {
         Stats stats = hygiene.stats;
         int count = findings.count();
         stats.threadCreated(count, findings.staleExpunged());
@@ -56,14 +57,14 @@ final class Report {
             return;
         }
         countRows(stats, null, findings, Leftover.THREAD_CREATION, Worker.existing());
-        tell(hygiene, thread, null, findings, Leftover.THREAD_CREATION, false);
+        tell(hygiene, mode, thread, null, findings, Leftover.THREAD_CREATION, false);
     }
 
     /**
      * Builds the leftovers if anyone reads them, clears the findings, then hands the leftovers to
      * the listener and to JFR. Returns them, or null when nobody asked.
      */
-    private static List<Leftover> tell(Engine hygiene, Thread thread, String workerName, Findings findings,
+    private static List<Leftover> tell(Engine hygiene, Mode mode, Thread thread, String workerName, Findings findings,
             String task, boolean collect) {
         boolean recording = LeftoverEvents.isRecording();
         List<Leftover> leftovers = hygiene.listener != null || recording || collect
@@ -74,7 +75,7 @@ final class Report {
             hygiene.notifyListener(thread, leftovers);
         }
         if (recording) {
-            LeftoverEvents.commit(hygiene.name(), hygiene.mode(), leftovers, workerName != null ? workerName : thread.getName(),
+            LeftoverEvents.commit(hygiene.name(), mode, leftovers, workerName != null ? workerName : thread.getName(),
                     thread.getId());
         }
         return leftovers;
@@ -95,7 +96,8 @@ final class Report {
             String property = findings.property(i);
             boolean created = property != null
                     ? stats.countThreadState(property, findings.valueType(i), run)
-                    : stats.countEntries(tally, findings.localType(i), findings.valueType(i), run);
+                    : stats.countEntries(tally, findings.localType(i),
+                            findings.kind(i) == Leftover.Kind.REMOVED ? Stats.REMOVED : findings.valueType(i), run);
             if (created) {
                 Leftover first = leftover(findings, i, task);
                 if (worker != null && worker.depth > 0) {

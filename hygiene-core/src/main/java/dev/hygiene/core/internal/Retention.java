@@ -60,6 +60,11 @@ final class Retention {
      * {@code ThreadLocal} or type, or the JDK's own.
      */
     boolean retains(ThreadLocal<?> key, Object value) {
+        return retainsByIdentity(key) || retainsType(key.getClass(), value);
+    }
+
+    /** Whether {@code key} is hygiene's own or retained by identity, whatever its value. */
+    boolean retainsByIdentity(ThreadLocal<?> key) {
         if (key == Worker.STATE) {
             return true;
         }
@@ -68,7 +73,11 @@ final class Retention {
                 return true;
             }
         }
-        Class<?> type = key.getClass();
+        return false;
+    }
+
+    /** Whether an entry of a {@code ThreadLocal} of class {@code type} holding {@code value} is retained by a type rule. */
+    boolean retainsType(Class<?> type, Object value) {
         if (type == ThreadLocal.class ? plainRetained
                 : type == InheritableThreadLocal.class ? plainInheritableRetained
                 : localTypeRetained.get(type)) {

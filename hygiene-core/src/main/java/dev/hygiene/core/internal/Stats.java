@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.LongAdder;
 final class Stats implements HygieneStats {
 
     private final String name;
-    private final Mode mode;
+    private final LiveMode mode;
     private final LongAdder tasks = new LongAdder();
     private final LongAdder tasksWithLeftovers = new LongAdder();
     private final LongAdder leftovers = new LongAdder();
@@ -45,6 +45,10 @@ final class Stats implements HygieneStats {
     private final LeftoverLog log;
 
     Stats(String name, Mode mode) {
+        this(name, new LiveMode(name, mode));
+    }
+
+    Stats(String name, LiveMode mode) {
         this.name = name;
         this.mode = mode;
         this.log = new LeftoverLog(name, mode);
@@ -213,10 +217,25 @@ final class Stats implements HygieneStats {
     }
 
     private static String typeName(Class<?> type) {
-        return type == Collected.class ? Leftover.COLLECTED : type == NullValue.class ? "null" : type.getName();
+        return type == Collected.class ? Leftover.COLLECTED : type == NullValue.class ? "null"
+                : type == Removed.class ? REMOVED_ROW_VALUE : type.getName();
     }
 
     /** Stands for a collected ThreadLocal in {@link #recent}. */
+    /**
+     * What the value part of a row of {@link Leftover.Kind#REMOVED} entries says: a removal is the
+     * {@code ThreadLocal}'s type and this, never the value that was removed, so that it cannot be
+     * read as an entry added holding that value.
+     */
+    static final String REMOVED_ROW_VALUE = "(removed)";
+
+    /** The value class under which {@link Report} counts removed entries. */
+    static final Class<?> REMOVED = Removed.class;
+
+    /** Marks the rows of removed entries; see {@link #REMOVED_ROW_VALUE}. */
+    private static final class Removed {
+    }
+
     private static final class Collected {
     }
 
@@ -356,7 +375,7 @@ final class Stats implements HygieneStats {
         StringBuilder out = new StringBuilder();
         out.append(String.format("hygiene '%s' (%s): %,d tasks, %,d with leftovers, %,d leftovers, "
                         + "%,d stale entries expunged%n",
-                name, mode, tasks(), tasksWithLeftovers(), leftovers(), staleExpunged()));
+                name, mode.get(), tasks(), tasksWithLeftovers(), leftovers(), staleExpunged()));
         Map<String, Long> types = leftoversByType();
         Map<String, Long> byTask = leftoversByTask();
         if (types.isEmpty() && byTask.isEmpty()) {

@@ -247,7 +247,7 @@ public final class Worker {
     }
 
     /** Opens the next frame for {@code hygiene}; the caller captures the snapshot. */
-    Frame push(Engine hygiene, Class<?> taskType, boolean hooked) {
+    Frame push(Engine hygiene, Class<?> taskType, boolean hooked, boolean enforce) {
         int d = depth;
         if (d == frames.length) {
             frames = Arrays.copyOf(frames, d * 2);
@@ -257,7 +257,7 @@ public final class Worker {
             frames[d] = frame = new Frame(this, d);
         }
         depth = d + 1;
-        frame.open(hygiene, taskType, hooked);
+        frame.open(hygiene, taskType, hooked, enforce);
         return frame;
     }
 }
