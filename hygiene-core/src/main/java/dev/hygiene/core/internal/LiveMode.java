@@ -1,5 +1,6 @@
 package dev.hygiene.core.internal;
 
+import dev.hygiene.core.HygieneSettings;
 import dev.hygiene.core.Mode;
 import java.util.Locale;
 import java.util.Objects;
@@ -71,7 +72,7 @@ public final class LiveMode {
 
     /**
      * Parses a mode as an operator types it: {@code ENFORCE}, {@code AUDIT} or {@code OFF}, in any
-     * case, surrounding blanks ignored.
+     * case, surrounding blanks ignored, as {@link HygieneSettings#parseMode} does for every setting.
      *
      * @param value the text
      * @return the mode
@@ -79,16 +80,10 @@ public final class LiveMode {
      *         the allowed values
      */
     public static Mode parse(String value) {
-        if (value != null) {
-            String v = value.trim().toUpperCase(Locale.ROOT);
-            for (Mode m : Mode.values()) {
-                if (m.name().equals(v)) {
-                    return m;
-                }
-            }
+        if (value == null) {
+            throw new IllegalArgumentException("the mode is null; allowed values are enforce, audit and off (in any case)");
         }
-        throw new IllegalArgumentException("unknown hygiene mode " + (value == null ? "null" : "'" + value + "'")
-                + ": allowed are ENFORCE, AUDIT and OFF, in any case");
+        return HygieneSettings.parseMode(value, "the mode");
     }
 
     @Override

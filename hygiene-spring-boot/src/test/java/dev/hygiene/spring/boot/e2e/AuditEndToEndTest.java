@@ -2,7 +2,10 @@ package dev.hygiene.spring.boot.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hygiene.core.Mode;
+import dev.hygiene.core.ThreadHygiene;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.http.HttpResponse;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -22,6 +25,29 @@ class AuditEndToEndTest extends EndToEndSupport {
 
     @Autowired
     MeterRegistry registry;
+
+    @Autowired
+    ThreadHygiene hygiene;
+
+    @Test
+    void theEndpointSwitchesTheModeLiveAndRefusesAnUnknownOne() throws Exception {
+        HttpResponse<String> refused = postJson("/actuator/hygiene", "{\"mode\":\"strict\"}");
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(hygiene.mode()).isEqualTo(Mode.AUDIT);
+        try {
+            HttpResponse<String> switched = postJson("/actuator/hygiene", "{\"mode\":\"enforce\"}");
+            assertThat(switched.statusCode()).as(switched.body()).isEqualTo(200);
+            assertThat(switched.body()).contains("\"previousMode\":\"AUDIT\"", "\"mode\":\"ENFORCE\"");
+            assertThat(get("/actuator/hygiene")).contains("\"mode\":\"ENFORCE\"");
+            String alice = get("/login?user=alice");
+            // What the audited period left on the thread stays under ENFORCE; alice's request is undone.
+            assertThat(peekOn(thread(alice))).doesNotStartWith("alice");
+        } finally {
+            hygiene.switchMode(Mode.AUDIT);
+        }
+        String bob = get("/login?user=bob");
+        assertThat(peekOn(thread(bob))).startsWith("bob,tenant-of-bob");
+    }
 
     @Test
     void auditLeavesTheLeakAndTheEndpointAndMetersCountIt() throws Exception {

@@ -74,6 +74,14 @@ abstract class EndToEndSupport {
         return response;
     }
 
+    /** A POST of a JSON body; the caller checks the status. */
+    HttpResponse<String> postJson(String path, String json) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+        return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
     String async(String user) throws Exception {
         return asyncService.work(user).get(10, TimeUnit.SECONDS);
     }
