@@ -3,6 +3,7 @@ package dev.hygiene.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hygiene.testsupport.RawMaps;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -52,5 +53,23 @@ class RowKindsTest {
             assertEquals("before", thread.call(CONTEXT::get));
         }
         assertEquals(Map.of("java.lang.ThreadLocal -> (removed)", 1L), enforce.stats().leftoversByType());
+    }
+
+    @Test
+    void removingAnEntryThatHeldNullIsNoLeftoverAndEnforceStillPutsItBack() {
+        ThreadHygiene audit = ThreadHygiene.auditing();
+        ThreadHygiene enforce = ThreadHygiene.enforcing();
+        try (ReusedThread thread = new ReusedThread("rows-null")) {
+            thread.run(() -> CONTEXT.set(null));                // an entry holding null, before any scope
+            thread.run(audit, CONTEXT::remove);
+            thread.run(() -> CONTEXT.set(null));
+            thread.run(enforce, CONTEXT::remove);
+            assertTrue(thread.call(() -> RawMaps.holds(CONTEXT)),
+                    "ENFORCE put the entry back");
+            thread.run(enforce, () -> CONTEXT.set("x"));        // the control: a value is counted
+        }
+        assertEquals(Map.of(), audit.stats().leftoversByType());
+        assertEquals(0, audit.stats().tasksWithLeftovers());
+        assertEquals(Map.of("java.lang.ThreadLocal -> java.lang.String", 1L), enforce.stats().leftoversByType());
     }
 }

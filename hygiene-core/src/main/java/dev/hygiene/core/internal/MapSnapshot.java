@@ -654,14 +654,18 @@ final class MapSnapshot {
                 if (type == null || retention.retainsType(type, values[j])) {
                     continue;
                 }
-                findings.entryOfType(Leftover.Kind.REMOVED, type, values[j], inheritable);
+                if (values[j] != null) {   // removing an entry that held null carries nothing over
+                    findings.entryOfType(Leftover.Kind.REMOVED, type, values[j], inheritable);
+                }
                 continue;   // an audit puts nothing back
             }
             ThreadLocal<?> key = (ThreadLocal<?>) keyRef.get();
             if (key == null || retention.retains(key, values[j])) {
                 continue;
             }
-            findings.entry(Leftover.Kind.REMOVED, key, values[j], inheritable);
+            if (values[j] != null) {   // as an entry added holding null, one removed holding null is no leftover
+                findings.entry(Leftover.Kind.REMOVED, key, values[j], inheritable);
+            }
             undo = true;
             putBack[restored++] = j;
         }
