@@ -70,6 +70,10 @@ import org.springframework.web.bind.annotation.RestController;
  * by type: what the filter's restores undid of Tomcat's and Spring's own per-thread state (the
  * controller leaves nothing), which is part of what the figure measures.
  *
+ * <p>The warmup is long (20 x 2 s): on the 2-core machine of RESULTS.md the throughput still
+ * doubles between the fifth and the fifteenth 2-second iteration, as the JIT reaches Spring MVC,
+ * Tomcat and the client.
+ *
  * <p>Run with {@code -XX:+AlwaysPreTouch} (in {@code @Fork}) and {@code -prof gc}, from the class
  * path (see {@code benchmarks-spring-boot/run.sh}): a shaded jar would merge Boot's
  * {@code META-INF/spring*} files wrongly. The bytes per operation of {@code -prof gc} count what the
@@ -77,7 +81,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 5, time = 2)
+@Warmup(iterations = 20, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Threads(SpringBootRequestBenchmark.THREADS)
 @Fork(value = 2, jvmArgsAppend = {"--add-opens", "java.base/java.lang=ALL-UNNAMED", "-XX:+AlwaysPreTouch"})
