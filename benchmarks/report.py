@@ -9,6 +9,8 @@ the score it is compared with, from the same run and the same other parameters:
   StartupBenchmark.start                 to jvm=plain           time: the agent's start-up cost
   ScalingBenchmark.afterTasks            to tasksBefore=0       time: must stay near 1
   ScalingBenchmark.mapEntries            to entries=8           time: grows with the table
+  SpringBootRequestBenchmark.request     to starter=off         throughput: the starter's cost
+    (benchmarks-spring-boot)                                    per request is 1 - ratio
 
 Rows without a reference (the other cycle cases, taskWork) have no ratio.
 
@@ -30,6 +32,7 @@ REFERENCES = {
     "StartupBenchmark.start": ("param", "jvm", "plain"),
     "ScalingBenchmark.afterTasks": ("param", "tasksBefore", "0"),
     "ScalingBenchmark.mapEntries": ("param", "entries", "8"),
+    "SpringBootRequestBenchmark.request": ("param", "starter", "off"),
 }
 
 
@@ -91,8 +94,10 @@ def main(path):
     cells = [head]
     for r in rows:
         params = ",".join(f"{k}={v}" for k, v in r["params"].items())
-        error = number(r["error"])
-        cells.append((r["name"], params, r["mode"], number(r["score"]), f"\u00b1{error}" if error else "",
+        # Scores under 1 (requests per ms through a server) get 4 decimals, enough to read a 1% difference.
+        digits = 4 if abs(r["score"]) < 1 else 2
+        error = number(r["error"], digits)
+        cells.append((r["name"], params, r["mode"], number(r["score"], digits), f"\u00b1{error}" if error else "",
                       r["unit"], "n/a" if r["alloc"] is None else f"{r['alloc']:.1f}",
                       number(r["ratio"], 3), r["to"]))
     widths = [max(len(row[i]) for row in cells) for i in range(len(head))]
