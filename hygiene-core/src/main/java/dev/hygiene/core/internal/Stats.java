@@ -221,7 +221,6 @@ final class Stats implements HygieneStats {
                 : type == Removed.class ? REMOVED_ROW_VALUE : type.getName();
     }
 
-    /** Stands for a collected ThreadLocal in {@link #recent}. */
     /**
      * What the value part of a row of {@link Leftover.Kind#REMOVED} entries says: a removal is the
      * {@code ThreadLocal}'s type and this, never the value that was removed, so that it cannot be
@@ -236,6 +235,7 @@ final class Stats implements HygieneStats {
     private static final class Removed {
     }
 
+    /** Stands for a collected ThreadLocal in {@link #recent}. */
     private static final class Collected {
     }
 
