@@ -140,16 +140,7 @@ if (( feature < 21 )) && [[ " ${selected[*]} " == *.PoolBenchmark.* ]] && ! user
 fi
 
 # Any other busy process on this small machine skews every figure: say so before the run.
-busy="$(python3 -c '
-import time
-def sample():
-    f = [int(x) for x in open("/proc/stat").readline().split()[1:]]
-    return sum(f), f[3] + f[4]
-t0, i0 = sample(); time.sleep(2); t1, i1 = sample()
-print(round(100 * (1 - (i1 - i0) / max(1, t1 - t0))))')"
-if (( busy > 10 )); then
-  echo "WARNING: the CPUs were ${busy}% busy just before the run; these figures are not trustworthy" >&2
-fi
+"$bench_dir/warn-if-busy.sh"
 
 echo "JDK $jdk ($(sed -n 's/^ *java\.home = //p' <<<"$props")), mode $mode, $(date -u '+%Y-%m-%d %H:%M UTC')"
 parts=()

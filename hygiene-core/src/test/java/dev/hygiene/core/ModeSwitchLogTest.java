@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hygiene.core.internal.LeftoverLog;
+import dev.hygiene.testsupport.LogCapture;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,35 +16,16 @@ import org.junit.jupiter.api.Test;
 /** Every mode change is logged once, naming the hygiene and both modes; a switch to the current mode is not. */
 class ModeSwitchLogTest {
 
-    private final List<LogRecord> records = new ArrayList<>();
-    private final Logger logger = Logger.getLogger(LeftoverLog.LOGGER_NAME);
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            synchronized (records) {
-                records.add(record);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private LogCapture log;
 
     @BeforeEach
     void start() {
-        logger.addHandler(capture);
-        logger.setUseParentHandlers(false);
+        log = LogCapture.start(LeftoverLog.LOGGER_NAME);
     }
 
     @AfterEach
     void stop() {
-        logger.removeHandler(capture);
-        logger.setUseParentHandlers(true);
+        log.stop();
     }
 
     @Test
@@ -55,12 +35,10 @@ class ModeSwitchLogTest {
         assertEquals(Mode.AUDIT, hygiene.switchMode(Mode.AUDIT));
         assertEquals(Mode.AUDIT, hygiene.switchMode(Mode.OFF));
         List<String> switches = new ArrayList<>();
-        synchronized (records) {
-            for (LogRecord r : records) {
-                if (r.getMessage().contains("switched")) {
-                    assertEquals(Level.INFO, r.getLevel());
-                    switches.add(r.getMessage());
-                }
+        for (LogRecord r : log.records()) {
+            if (r.getMessage().contains("switched")) {
+                assertEquals(Level.INFO, r.getLevel());
+                switches.add(r.getMessage());
             }
         }
         assertEquals(2, switches.size(), switches.toString());

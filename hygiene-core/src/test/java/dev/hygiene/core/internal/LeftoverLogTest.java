@@ -5,6 +5,7 @@ import dev.hygiene.core.Leftover;
 import dev.hygiene.core.Mode;
 import dev.hygiene.core.ThreadHygiene;
 import dev.hygiene.core.ReusedThread;
+import dev.hygiene.testsupport.LogCapture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,10 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,47 +45,26 @@ class LeftoverLogTest {
     static final class Session {
     }
 
-    private final List<LogRecord> records = new ArrayList<>();
-    private final Logger logger = Logger.getLogger(LeftoverLog.LOGGER_NAME);
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            synchronized (records) {
-                records.add(record);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private LogCapture log;
     private ReusedThread thread;
 
     @BeforeEach
     void start() {
-        logger.addHandler(capture);
-        logger.setUseParentHandlers(false);
+        log = LogCapture.start(LeftoverLog.LOGGER_NAME);
         thread = new ReusedThread("logged");
     }
 
     @AfterEach
     void stop() {
         thread.close();
-        logger.removeHandler(capture);
-        logger.setUseParentHandlers(true);
+        log.stop();
     }
 
     private List<String> messages() {
         List<String> out = new ArrayList<>();
-        synchronized (records) {
-            for (LogRecord record : records) {
-                assertEquals(Level.WARNING, record.getLevel());
-                out.add(record.getMessage());
-            }
+        for (LogRecord record : log.records()) {
+            assertEquals(Level.WARNING, record.getLevel());
+            out.add(record.getMessage());
         }
         return out;
     }
@@ -159,10 +137,9 @@ class LeftoverLogTest {
     void everyLineGoesToTheLoggerDevHygiene() {
         ThreadHygiene enforce = ThreadHygiene.of(HygienePolicy.builder().name("log-name").build());
         thread.run(enforce, new LeakyHandler(new ThreadLocal<>(), new Session()));
-        synchronized (records) {
-            assertEquals(1, records.size(), records.toString());
-            assertEquals("dev.hygiene", records.get(0).getLoggerName());
-        }
+        List<LogRecord> records = log.records();
+        assertEquals(1, records.size(), records.toString());
+        assertEquals("dev.hygiene", records.get(0).getLoggerName());
     }
 
     @Test
