@@ -44,7 +44,10 @@ public record Leftover(Kind kind, String localType, String valueType, boolean in
         ADDED,
         /** Replaced the value of an entry that was there before the task. */
         CHANGED,
-        /** Removed an entry that was there before the task. */
+        /**
+         * Removed an entry that was there before the task. Under AUDIT, only an entry of the
+         * thread's baseline counts: removing what an earlier audited task left undoes a leftover.
+         */
         REMOVED,
         /** Added an entry whose {@code ThreadLocal} was collected before the task ended. */
         STALE,

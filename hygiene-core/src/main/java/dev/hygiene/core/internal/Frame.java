@@ -117,11 +117,27 @@ final class Frame implements TaskScope {
         Thread thread = worker.thread;
         Engine h = hygiene;
         boolean enforce = this.enforce;
-        locals.capture(thread, enforce, h.retention);
+        Frame enclosing = depth > 0 ? worker.frame(depth - 1) : null;
+        locals.capture(thread, enforce, enclosing == null ? null : enclosing.locals);
         if (h.inheritable) {
-            inheritables.capture(thread, enforce, h.retention);
+            inheritables.capture(thread, enforce, enclosing == null ? null : enclosing.inheritables);
         }
         if (h.threadState) {
+            captureThreadState(thread);
+        }
+    }
+
+    /**
+     * An auditing scope's capture after a scope nested in it closed: it takes the thread as the
+     * inner task left it, see {@link Worker#rebaseAuditingFramesBelow}.
+     */
+    void rebase() {
+        Thread thread = worker.thread;
+        locals.rebase(thread);
+        if (hygiene.inheritable) {
+            inheritables.rebase(thread);
+        }
+        if (hygiene.threadState) {
             captureThreadState(thread);
         }
     }
@@ -272,10 +288,10 @@ final class Frame implements TaskScope {
         }
         if (depth == 0) {
             if (localsChanged && !localsMirrored) {
-                locals.capture(thread, enforce, h.retention);
+                locals.capture(thread, enforce, null);
             }
             if (inheritablesChanged && !inheritablesMirrored) {
-                inheritables.capture(thread, enforce, h.retention);
+                inheritables.capture(thread, enforce, null);
             }
             if (stateChanged && !enforce) {
                 captureThreadState(thread);

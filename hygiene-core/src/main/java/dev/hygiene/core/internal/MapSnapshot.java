@@ -20,8 +20,9 @@ import java.util.Arrays;
  *
  * <p>A snapshot mirrors the table slot by slot in three arrays: the entry object, its value, and a
  * weak reference of our own to its key. The key reference is needed because an entry that the task
- * removed has lost its key, and putting it back needs the key. It is created only when a new entry
- * object appears in a slot, so a steady-state capture allocates nothing. The arrays grow with the
+ * removed has lost its key: putting it back needs the key, and so does telling a removal from an
+ * expunge (see {@link #untracked}). It is created only when a new entry object appears in a slot,
+ * so a steady-state capture allocates nothing. The arrays grow with the
  * table and are reused for every task; a capture writes only the slots that differ, because each
  * reference store into a long-lived array costs a GC write barrier. Between tasks the arrays mirror
  * the map, so they hold no value that the map does not hold too; when a frame is not reused
@@ -73,6 +74,8 @@ final class MapSnapshot {
     private int[] found = NO_INDEXES;
     private Object[] keep = NO_SLOTS;
     private int[] keepSource = NO_INDEXES;
+    private int[] keptSlot = NO_INDEXES;
+    private WeakReference<Object>[] keptKeys = NO_KEYS;
     private int[] putBack = NO_INDEXES;
 
     MapSnapshot(boolean inheritable) {
@@ -81,27 +84,36 @@ final class MapSnapshot {
 
     /**
      * Mirrors the thread's map into the arrays, writing only slots that differ. An enforcing
-     * scope's snapshot keeps a weak reference to each key, to put back an entry the task removes;
-     * an auditing one keeps only a weak reference to each key's class (shared by all keys of a
-     * class), to name it, see {@link #keysAreTypes}.
+     * scope's snapshot keeps a weak reference to every key, to put back an entry the task removes;
+     * an auditing one keeps none for entries an audited task added, see {@link #untracked}: a
+     * nested auditing scope takes the key references of {@code enclosing}, the snapshot of the
+     * scope it runs in (null at depth 0), for the entries that one holds.
      */
-    void capture(Thread thread, boolean enforce, Retention retention) {
+    void capture(Thread thread, boolean enforce, MapSnapshot enclosing) {
+        mirror(thread, enforce, enclosing, false);
+    }
+
+    /**
+     * An auditing capture after a nested auditing scope closed: what is new in the map since this
+     * snapshot's capture, the inner task left, so it is no baseline either.
+     */
+    void rebase(Thread thread) {
+        mirror(thread, false, null, true);
+    }
+
+    private void mirror(Thread thread, boolean enforce, MapSnapshot enclosing, boolean afterNested) {
         Object m = JdkAccess.map(thread, inheritable);
         Object[] tab = m == null ? null : JdkAccess.table(m);
-        boolean rekey = keysAreTypes == enforce;
-        if (!rekey && m == map && tab == table && (m == null || mirrors(m, tab, false))) {
-            if (!enforce && m != null) {
-                forgetStaleTypes();
-                noteEpoch();
-            }
+        auditing = !enforce;
+        boolean track = enforce && untracked;
+        if (!track && m == map && tab == table && (m == null || mirrors(m, tab, false))) {
             return;
         }
-        if (rekey) {
-            keysAreTypes = !enforce;
-        }
-        if (!enforce) {
-            noteEpoch();
-        }
+        // A map seen for the first time: in an enforcing scope, or at depth 0, every entry is the
+        // thread's own; a nested auditing scope inherits what its enclosing snapshot knows.
+        MapSnapshot from = m != map && !enforce && enclosing != null && enclosing.map == m ? enclosing : null;
+        boolean firstLook = m != map && !afterNested;
+        untracked = false;
         int len = tab == null ? 0 : tab.length;
         if (entries.length < len) {
             grow(len);
@@ -117,13 +129,26 @@ final class MapSnapshot {
                 occupied[count++] = i;
                 v = JdkAccess.value((Reference<?>) e);
             }
-            if (entries[i] != e || rekey) {
+            if (entries[i] != e) {
                 entries[i] = e;
                 if (e != null) {
-                    keys[i] = enforce ? keyOf((Reference<?>) e, keys[i]) : typeOf((Reference<?>) e, retention);
+                    WeakReference<Object> key;
+                    if (from != null) {
+                        key = i < from.used && from.entries[i] == e ? from.keys[i] : null;
+                    } else {
+                        key = enforce || firstLook ? keyOf((Reference<?>) e, keys[i]) : null;
+                    }
+                    keys[i] = key;
+                    if (key == null && !enforce) {
+                        untracked = true;
+                    }
                 }
-            } else if (!enforce && e != null && keys[i] != null && ((Reference<?>) e).refersTo(null)) {
-                keys[i] = null;
+            } else if (e != null && keys[i] == null) {
+                if (track) {
+                    keys[i] = keyOf((Reference<?>) e, null);
+                } else if (!enforce) {
+                    untracked = true;
+                }
             }
             if (values[i] != v) {
                 values[i] = v;
@@ -144,71 +169,25 @@ final class MapSnapshot {
     }
 
     /**
-     * Whether {@link #keys} refer to the keys' classes (an auditing capture) rather than the keys.
+     * Whether some live entry of the arrays has no key reference: one an audited task added.
      *
-     * <p>Why AUDIT keeps no reference to a key: a weak reference of our own per key, created for
-     * every entry a task leaves, measurably delays when the JDK finds those keys cleared (on G1 and
-     * Serial alike: a single thread whose tasks each leave a new {@code ThreadLocal} kept about
-     * twice the plain thread's stale entries, and their values, alive), and an audit must keep no
-     * more memory alive than no hygiene. AUDIT never puts an entry back, so it needs a key only to
-     * name its class when a task removes it; a weak reference to the class, one per class
-     * ({@link #TYPE_REFS}), does that and pins nothing.
+     * <p>Why AUDIT keeps no reference to the key of an entry a task added: a weak reference of our
+     * own to such a key measurably delays when the JDK finds the key cleared (on G1 and Serial
+     * alike: a single thread whose tasks each leave a new {@code ThreadLocal} kept about 1.5 to 2
+     * times the plain thread's stale entries, and their values, alive), and an audit must keep no
+     * more memory alive than no hygiene. References to the keys the thread had before any audited
+     * task, its baseline, cost nothing of the kind: they are few and their keys are alive. So an
+     * auditing snapshot counts a {@code REMOVED} leftover only for a baseline entry, and does so
+     * exactly: an entry gone with our reference to its key cleared was expunged after the GC
+     * cleared the key (all weak references to an object are cleared at once), one gone with the
+     * key alive was removed. Removing what an earlier audited task left is no leftover, as it is
+     * none under ENFORCE, which never lets a task see another's leftovers. An enforcing capture
+     * after a switch from AUDIT takes the missing references.
      */
-    private boolean keysAreTypes;
+    private boolean untracked;
 
-    /**
-     * The {@link GcEpoch} when an auditing capture last looked at the map. A snapshot entry that is
-     * gone at the close, its key cleared, was either removed by the task ({@code remove()} clears
-     * the entry's key) or expunged by the JDK after the GC cleared its key: without a reference to
-     * the key the two look the same. If no collection ran since the capture, the GC cleared no key,
-     * so the task removed it.
-     */
-    private WeakReference<Object> epochAtCapture;
-
-    /** One weak reference per class, shared by every auditing snapshot: it pins neither class nor loader. */
-    private static final ClassValue<WeakReference<Object>> TYPE_REFS = new ClassValue<>() {
-        @Override
-        protected WeakReference<Object> computeValue(Class<?> type) {
-            return new WeakReference<>(type);
-        }
-    };
-
-    /**
-     * The weak reference to the class of the entry's key, for an auditing snapshot; null for a
-     * stale entry and for a key retained by identity or hygiene's own, whose removal is not a
-     * leftover.
-     */
-    private static WeakReference<Object> typeOf(Reference<?> entry, Retention retention) {
-        ThreadLocal<?> key = (ThreadLocal<?>) entry.get();
-        if (key == null || retention.retainsByIdentity(key)) {
-            return null;
-        }
-        return TYPE_REFS.get(key.getClass());
-    }
-
-    /** An auditing capture: the time of this look at the map, see {@link #epochAtCapture}. */
-    private void noteEpoch() {
-        WeakReference<Object> epoch = GcEpoch.current();
-        if (epochAtCapture != epoch) {
-            epochAtCapture = epoch;
-        }
-    }
-
-    /**
-     * An auditing capture that found the arrays mirroring the map: entries whose key the GC
-     * cleared since they were captured are stale now, not the next task's to remove.
-     */
-    private void forgetStaleTypes() {
-        Object[] entries = this.entries;
-        WeakReference<Object>[] keys = this.keys;
-        int[] occupied = this.occupied;
-        for (int k = 0, n = size; k < n; k++) {
-            int i = occupied[k];
-            if (keys[i] != null && ((Reference<?>) entries[i]).refersTo(null)) {
-                keys[i] = null;
-            }
-        }
-    }
+    /** Whether the last capture was an auditing one: it keeps no memo of added keys either. */
+    private boolean auditing;
 
     /** Our weak reference to the entry's key: {@code previous} when it already refers to it. */
     private static WeakReference<Object> keyOf(Reference<?> entry, WeakReference<Object> previous) {
@@ -302,8 +281,7 @@ final class MapSnapshot {
                 return settled == MIRRORED;
             }
         }
-        settleGeneral(thread, current, tab, enforce, retention, findings);
-        return false;
+        return settleGeneral(thread, current, tab, enforce, retention, findings);
     }
 
     /** What {@link #settleInPlace} did: nothing (the general path is needed), or settled the map. */
@@ -337,7 +315,7 @@ final class MapSnapshot {
         if (markedRetainedChange) {
             return SETTLED;
         }
-        advance(marked, tab, retention);
+        advance(marked, tab);
         return MIRRORED;
     }
 
@@ -455,7 +433,7 @@ final class MapSnapshot {
                 return -1;
             }
             marks[n++] = ~i;
-            if (!keysAreTypes) {
+            if (!auditing) {
                 rememberAdded(key);
             }
         }
@@ -519,7 +497,7 @@ final class MapSnapshot {
     }
 
     /** The audit's last phase: the arrays take what the task left in the {@code marked} slots. */
-    private void advance(int marked, Object[] tab, Retention retention) {
+    private void advance(int marked, Object[] tab) {
         int[] marks = this.marks;
         int[] occupied = this.occupied;
         for (int k = 0; k < marked; k++) {
@@ -528,7 +506,8 @@ final class MapSnapshot {
             Reference<?> entry = (Reference<?>) tab[i];
             if (m < 0) {
                 entries[i] = entry;
-                keys[i] = keysAreTypes ? typeOf(entry, retention) : keyOf(entry, keys[i]);
+                keys[i] = null;   // an audited task's addition: see untracked
+                untracked = true;
                 occupied[size++] = i;
             }
             values[i] = JdkAccess.value(entry);
@@ -539,14 +518,17 @@ final class MapSnapshot {
      * The general path, in three phases: {@link #sortCurrent} decides for each entry now in the map
      * whether it is kept (a snapshot entry, its value to be put back, or a retained one as the task
      * left it), undone (an addition) or dropped (stale); {@link #findRemoved} finds the snapshot
-     * entries the task removed; when enforcing and anything is to be undone or expunged,
-     * {@link #rebuild} refills the table from the kept and removed entries.
+     * entries the task removed; then, when enforcing and anything is to be undone or expunged,
+     * {@link #rebuild} refills the table from the kept and removed entries, and when auditing,
+     * {@link #advanceGeneral} moves the arrays to what the task left. Returns whether the arrays
+     * mirror the map afterwards.
      */
-    private void settleGeneral(Thread thread, Object current, Object[] tab, boolean enforce, Retention retention,
+    private boolean settleGeneral(Thread thread, Object current, Object[] tab, boolean enforce, Retention retention,
             Findings findings) {
         ensureScratch(length, tab == null ? 0 : tab.length);
         int kept = sortCurrent(tab, retention, findings);
         int restored = findRemoved(retention, findings);
+        boolean mirrored = false;
         if (enforce && (undo || staleSeen > 0)) {
             Object target = current != null ? current : map;
             int stale = staleSeen + rebuild(target, kept, restored);
@@ -554,8 +536,63 @@ final class MapSnapshot {
                 JdkAccess.setMap(thread, inheritable, target);
             }
             findings.expunged(stale);
+        } else if (!enforce) {
+            advanceGeneral(current, tab, kept);
+            mirrored = true;
         }
         Arrays.fill(keep, 0, kept, null);
+        return mirrored;
+    }
+
+    /**
+     * The audit's last phase on the general path: the arrays mirror {@code tab}, the table of map
+     * {@code current} as the task left it, each kept snapshot entry with its key reference (so a
+     * baseline entry the JDK moved stays tracked) and each addition without one. The kept entries
+     * are in {@link #keep} in table order, as {@link #sortCurrent} found them.
+     */
+    private void advanceGeneral(Object current, Object[] tab, int kept) {
+        WeakReference<Object>[] keptKeys = this.keptKeys;
+        for (int x = 0; x < kept; x++) {
+            int j = keptSlot[x];
+            keptKeys[x] = j >= 0 ? keys[j] : null;
+        }
+        int len = tab == null ? 0 : tab.length;
+        if (entries.length < len) {
+            grow(len);
+        }
+        Object[] entries = this.entries;
+        Object[] values = this.values;
+        WeakReference<Object>[] keys = this.keys;
+        int[] occupied = this.occupied;
+        int count = 0;
+        int x = 0;
+        for (int i = 0; i < len; i++) {
+            Object e = tab[i];
+            Object v = null;
+            WeakReference<Object> key = null;
+            if (e != null) {
+                occupied[count++] = i;
+                v = JdkAccess.value((Reference<?>) e);
+                if (x < kept && keep[x] == e) {
+                    key = keptKeys[x++];
+                }
+                if (key == null) {
+                    untracked = true;
+                }
+            }
+            entries[i] = e;
+            values[i] = v;
+            keys[i] = key;
+        }
+        Arrays.fill(keptKeys, 0, kept, null);
+        if (used > len) {
+            clear(len, used);
+        }
+        used = len;
+        map = current;
+        table = tab;
+        length = len;
+        size = count;
     }
 
     /** What the phases of the general path found: something to undo, and stale entries in the map. */
@@ -601,6 +638,7 @@ final class MapSnapshot {
             if (same >= 0 && value == values[same]) {
                 found[same] = kept;
                 keepSource[kept] = same;
+                keptSlot[kept] = same;
                 keep[kept++] = c;
                 continue;
             }
@@ -613,7 +651,10 @@ final class MapSnapshot {
                 continue;
             }
             boolean retained = retention.retains(key, value);
-            int j = same >= 0 ? same : keysAreTypes ? identityIndex(c) : indexOf(key);
+            int j = same >= 0 ? same : indexOf(key);
+            if (j < 0 && auditing) {
+                j = identityIndex(c);   // an audited addition, which has no key reference, after a resize
+            }
             if (j >= 0) {
                 found[j] = kept;
                 if (!retained && value != values[j]) {
@@ -626,6 +667,7 @@ final class MapSnapshot {
                 continue;
             }
             keepSource[kept] = retained ? -1 : j;
+            keptSlot[kept] = j;
             keep[kept++] = c;
         }
         this.undo = undo;
@@ -642,22 +684,11 @@ final class MapSnapshot {
             if (entries[j] == null || found[j] >= 0) {
                 continue;
             }
+            // No reference: stale at capture, or an audited addition. A cleared one: the GC cleared
+            // the key, and the JDK expunged the entry.
             WeakReference<Object> keyRef = keys[j];
             if (keyRef == null || keyRef.refersTo(null)) {
                 continue;
-            }
-            if (keysAreTypes) {
-                if (epochAtCapture == null || epochAtCapture.refersTo(null)) {
-                    continue;   // a collection ran: it may have cleared the key, and the JDK expunged the entry
-                }
-                Class<?> type = (Class<?>) keyRef.get();
-                if (type == null || retention.retainsType(type, values[j])) {
-                    continue;
-                }
-                if (values[j] != null) {   // removing an entry that held null carries nothing over
-                    findings.entryOfType(Leftover.Kind.REMOVED, type, values[j], inheritable);
-                }
-                continue;   // an audit puts nothing back
             }
             ThreadLocal<?> key = (ThreadLocal<?>) keyRef.get();
             if (key == null || retention.retains(key, values[j])) {
@@ -791,6 +822,10 @@ final class MapSnapshot {
         if (keep.length < currentLength) {
             keep = new Object[currentLength];
             keepSource = new int[currentLength];
+            keptSlot = new int[currentLength];
+            @SuppressWarnings("unchecked")
+            WeakReference<Object>[] refs = (WeakReference<Object>[]) new WeakReference<?>[currentLength];
+            keptKeys = refs;
         }
     }
 }

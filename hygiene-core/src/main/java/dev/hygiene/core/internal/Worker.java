@@ -176,7 +176,7 @@ public final class Worker {
             if (frame.enforcing()) {
                 return;
             }
-            frame.capture();
+            frame.rebase();
         }
     }
 
