@@ -87,11 +87,14 @@ python3 - "$out" <<'PY'
 import json, sys
 scores = {r["benchmark"].rsplit(".", 1)[1]: r["primaryMetric"] for r in json.load(open(sys.argv[1]))
           if "SpringFilterCostBenchmark" in r["benchmark"]}
-if {"dispatch", "filteredDispatch", "httpRequest"} <= scores.keys():
-    d, f, h = (scores[k]["score"] for k in ("dispatch", "filteredDispatch", "httpRequest"))
-    err = scores["dispatch"]["scoreError"] + scores["filteredDispatch"]["scoreError"]
-    print(f"starter's cost per request: filteredDispatch - dispatch = {f - d:.0f} +- {err:.0f} ns "
-          f"= {100 * (f - d) / h:.2f}% (+- {100 * err / h:.2f}%) of httpRequest ({h / 1000:.1f} us)")
+def cost(base, filtered):
+    b, f, h = scores[base], scores[filtered], scores["httpRequest"]["score"]
+    d, err = f["score"] - b["score"], float(f["scoreError"]) + float(b["scoreError"])
+    print(f"  {filtered} - {base} = {d:.0f} +- {err:.0f} ns = {100 * d / h:.3f}% (+- {100 * err / h:.3f}%) of httpRequest ({h / 1000:.1f} us)")
+if {"decode", "filteredDecode", "dispatch", "filteredDispatch", "httpRequest"} <= scores.keys():
+    print("starter's cost per request:")
+    cost("decode", "filteredDecode")
+    cost("dispatch", "filteredDispatch")
 PY
 echo "results: $out"
 echo "load after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
