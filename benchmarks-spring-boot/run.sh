@@ -2,8 +2,8 @@
 # Builds benchmarks-spring-boot and runs SpringBootRequestBenchmark and SpringFilterCostBenchmark on
 # the current JDK ($JAVA_HOME if set, else java on PATH) from the class path (no shaded jar: merging
 # Spring Boot's jars breaks their META-INF/spring* files), with -prof gc; then prints each score with
-# its ratio to starter=off, and the starter's cost per request: (filteredDispatch - dispatch) as a
-# share of httpRequest.
+# its ratio to starter=off, and the starter's cost per request: (filteredThreadLocals - threadLocals)
+# and (filteredDispatch - dispatch) as shares of httpRequest.
 #
 #   benchmarks-spring-boot/run.sh [smoke|quick|full] [benchmark regex] [JMH options...]
 #
@@ -91,9 +91,9 @@ def cost(base, filtered):
     b, f, h = scores[base], scores[filtered], scores["httpRequest"]["score"]
     d, err = f["score"] - b["score"], float(f["scoreError"]) + float(b["scoreError"])
     print(f"  {filtered} - {base} = {d:.0f} +- {err:.0f} ns = {100 * d / h:.3f}% (+- {100 * err / h:.3f}%) of httpRequest ({h / 1000:.1f} us)")
-if {"decode", "filteredDecode", "dispatch", "filteredDispatch", "httpRequest"} <= scores.keys():
+if {"threadLocals", "filteredThreadLocals", "dispatch", "filteredDispatch", "httpRequest"} <= scores.keys():
     print("starter's cost per request:")
-    cost("decode", "filteredDecode")
+    cost("threadLocals", "filteredThreadLocals")
     cost("dispatch", "filteredDispatch")
 PY
 echo "results: $out"

@@ -2,8 +2,12 @@ package dev.hygiene.benchmarks.spring;
 
 import dev.hygiene.core.ThreadHygiene;
 import dev.hygiene.spring.boot.HygieneFilter;
+import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -31,8 +35,15 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.i18n.LocaleContext;
+import org.springframework.context.i18n.LocaleContextHolder;
+import org.springframework.context.i18n.SimpleLocaleContext;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
+import org.springframework.web.filter.RequestContextFilter;
 import org.springframework.web.servlet.DispatcherServlet;
 
 /**
@@ -43,17 +54,27 @@ import org.springframework.web.servlet.DispatcherServlet;
  * other load. {@link SpringBootRequestBenchmark} measures the same through the server alone, but
  * its client and server share the two cores, and its spread (10-16%) cannot resolve 1%.
  *
- * <p>What a request on Tomcat does to the worker's thread-locals inside the filter is Spring MVC's
- * (its request and locale context holders, which it sets and removes) and, for every request, one
- * {@code Charset.decode} in Tomcat's request handling, which keeps the JDK's decoder in a plain
- * {@code ThreadLocal<Object[]>} ({@code sun.nio.cs.ThreadLocalCoders}): the filter undoes it, and
- * the next request makes a new one (RESULTS.md has the stats that show it). The benchmarks do the
- * same decode ({@link #tomcatsDecode}) so that the filter's cost includes that.
+ * <p>What a request on Tomcat does to the worker's thread-locals inside the filter is Spring's (Boot's
+ * {@code RequestContextFilter} and then the {@code DispatcherServlet} each set and reset the request
+ * and locale context holders) and, for every request, one {@code Charset.decode} in Tomcat's
+ * request handling, which keeps the JDK's decoder in a plain {@code ThreadLocal<Object[]>}
+ * ({@code sun.nio.cs.ThreadLocalCoders}): the filter undoes it, and the next request makes a new one
+ * (RESULTS.md has the stats that show it). Every chain here does the same decode
+ * ({@link #tomcatsDecode}) and runs in Spring's own {@code RequestContextFilter}, so that the
+ * filter's cost includes all of that.
+ *
+ * <p>Every "without" runs its chain through {@link PassThrough}, a filter that only calls the chain,
+ * so that with and without differ in the scope alone, not in the shape of the calls that the JIT
+ * compiles (a first version called the chain directly, and its two dispatches differed by -1 and
+ * +3 µs in two runs, in opposite directions).
  *
  * <ul>
- * <li>{@link #decode} and {@link #filteredDecode}: only that decode, without and inside the filter:
- *     the filter's cost for Tomcat's part, small enough to be measured to a few nanoseconds.
- * <li>{@link #dispatch}: the decode, then the application's {@code DispatcherServlet} serves {@code GET /hello} (the
+ * <li>{@link #threadLocals} and {@link #filteredThreadLocals}: only what a request does to the
+ *     thread-locals, without and inside the filter: the decode, Spring's {@code RequestContextFilter}
+ *     and, inside it, what {@code FrameworkServlet.processRequest} does to the holders
+ *     ({@link #frameworkServletsHolders}); the filter's cost for all of it, small enough to be
+ *     measured to a few nanoseconds.
+ * <li>{@link #dispatch}: the decode and Spring's {@code RequestContextFilter}, then the application's {@code DispatcherServlet} serves {@code GET /hello} (the
  *     trivial controller of {@link SpringBootRequestBenchmark.App}) in process, from Spring's mock
  *     request and response: Spring MVC's whole per-request path (its request and locale context
  *     holders, handler lookup, message conversion), without Tomcat and without the network.
@@ -65,9 +86,9 @@ import org.springframework.web.servlet.DispatcherServlet;
  *     an ephemeral port), the starter on: the trivial request's time that the target (under 1%)
  *     refers to.
  * </ul>
- * The starter's cost per request is {@code filteredDispatch - dispatch}, the whole of it but with
- * the spread of an 8 µs operation, and at least {@code filteredDecode - decode}; as a share of the
- * request, those over {@code httpRequest}. Each response is checked (status 200 and the body); the teardown
+ * The starter's cost per request is {@code filteredThreadLocals - threadLocals}, and
+ * {@code filteredDispatch - dispatch} the same inside a real dispatch, with the spread of an 8 µs
+ * operation; as a share of the request, those over {@code httpRequest}. Each response is checked (status 200 and the body); the teardown
  * fails the run if the spring hygiene did not count a scope for every filtered dispatch.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -86,7 +107,7 @@ public class SpringFilterCostBenchmark {
         HygieneFilter filter;
         ThreadHygiene hygiene;
         FilterChain toDispatcher;
-        FilterChain toDecode;
+        FilterChain toThreadLocals;
         MockHttpServletRequest sharedRequest;
         MockHttpServletResponse sharedResponse;
         HttpClient client;
@@ -118,11 +139,17 @@ public class SpringFilterCostBenchmark {
             if (!"spring".equals(hygiene.policy().name())) {
                 throw new IllegalStateException("the ThreadHygiene bean is " + hygiene + ", not the starter's");
             }
+            RequestContextFilter requestContext = new RequestContextFilter();
+            FilterChain service = (request, response) -> dispatcher.service(request, response);
+            FilterChain holders = (request, response) -> frameworkServletsHolders((HttpServletRequest) request);
             toDispatcher = (request, response) -> {
                 tomcatsDecode();
-                dispatcher.service(request, response);
+                requestContext.doFilter(request, response, service);
             };
-            toDecode = (request, response) -> tomcatsDecode();
+            toThreadLocals = (request, response) -> {
+                tomcatsDecode();
+                requestContext.doFilter(request, response, holders);
+            };
             sharedRequest = helloRequest();
             sharedResponse = new MockHttpServletResponse();
             tasksBefore = hygiene.stats().tasks();
@@ -144,11 +171,35 @@ public class SpringFilterCostBenchmark {
         }
     }
 
+    /** The "without": a filter that does nothing but call the rest of the chain. */
+    static final class PassThrough implements Filter {
+        @Override
+        public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+                throws IOException, ServletException {
+            chain.doFilter(request, response);
+        }
+    }
+
+    private static final Filter PASS_THROUGH = new PassThrough();
+
     private static final byte[] REQUEST_LINE = "GET /hello HTTP/1.1".getBytes(StandardCharsets.ISO_8859_1);
 
     /** What Tomcat's request path does to the worker's thread-locals: a decode through the JDK's cached decoder. */
     static CharBuffer tomcatsDecode() {
         return StandardCharsets.ISO_8859_1.decode(ByteBuffer.wrap(REQUEST_LINE));
+    }
+
+    /**
+     * What {@code FrameworkServlet.processRequest} does to the thread-locals around the handler (Spring
+     * Framework 7.0): note the holders' contents, set its own, and put the noted ones back.
+     */
+    static void frameworkServletsHolders(HttpServletRequest request) {
+        LocaleContext previousLocale = LocaleContextHolder.getLocaleContext();
+        RequestAttributes previousAttributes = RequestContextHolder.getRequestAttributes();
+        LocaleContextHolder.setLocaleContext(new SimpleLocaleContext(request.getLocale()), false);
+        RequestContextHolder.setRequestAttributes(new ServletRequestAttributes(request), false);
+        LocaleContextHolder.setLocaleContext(previousLocale, false);
+        RequestContextHolder.setRequestAttributes(previousAttributes, false);
     }
 
     private static MockHttpServletRequest helloRequest() {
@@ -174,7 +225,7 @@ public class SpringFilterCostBenchmark {
     }
 
     /**
-     * Tomcat's decode and a Spring MVC dispatch in process, without the filter.
+     * Tomcat's decode, Spring's {@code RequestContextFilter} and a dispatch in process, through {@link PassThrough}.
      *
      * @param app the application
      * @return the checked response
@@ -184,22 +235,12 @@ public class SpringFilterCostBenchmark {
     @Benchmark
     public MockHttpServletResponse dispatch(App app) throws IOException, ServletException {
         MockHttpServletResponse response = new MockHttpServletResponse();
-        app.toDispatcher.doFilter(helloRequest(), response);
+        PASS_THROUGH.doFilter(helloRequest(), response, app.toDispatcher);
         return checked(response);
     }
 
     /**
-     * Tomcat's decode alone.
-     *
-     * @return the decoded request line
-     */
-    @Benchmark
-    public CharBuffer decode() {
-        return tomcatsDecode();
-    }
-
-    /**
-     * Tomcat's decode inside the starter's filter.
+     * What a request does to the thread-locals, through {@link PassThrough}.
      *
      * @param app the application
      * @return the response passed through
@@ -207,8 +248,22 @@ public class SpringFilterCostBenchmark {
      * @throws ServletException never
      */
     @Benchmark
-    public MockHttpServletResponse filteredDecode(App app) throws IOException, ServletException {
-        app.filter.doFilter(app.sharedRequest, app.sharedResponse, app.toDecode);
+    public MockHttpServletResponse threadLocals(App app) throws IOException, ServletException {
+        PASS_THROUGH.doFilter(app.sharedRequest, app.sharedResponse, app.toThreadLocals);
+        return app.sharedResponse;
+    }
+
+    /**
+     * The same inside the starter's filter.
+     *
+     * @param app the application
+     * @return the response passed through
+     * @throws IOException never
+     * @throws ServletException never
+     */
+    @Benchmark
+    public MockHttpServletResponse filteredThreadLocals(App app) throws IOException, ServletException {
+        app.filter.doFilter(app.sharedRequest, app.sharedResponse, app.toThreadLocals);
         app.filtered++;
         return app.sharedResponse;
     }

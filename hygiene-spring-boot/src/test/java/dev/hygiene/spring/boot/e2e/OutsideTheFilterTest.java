@@ -1,6 +1,7 @@
 package dev.hygiene.spring.boot.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.hygiene.core.HygienePolicy;
 import dev.hygiene.core.Mode;
@@ -141,14 +142,16 @@ class OutsideTheFilterTest {
                 + "outside the filter (%s); the filter undid %d in all (%s)%n", REQUESTS, containerTasks,
                 spring.stats().tasks() - filteredBefore, outside, CONTAINER.stats().leftoversByType(),
                 spring.stats().leftovers(), spring.stats().leftoversByType());
-        assertThat(containerTasks).as("control: Tomcat ran its work on the audited executor").isGreaterThanOrEqualTo(REQUESTS);
+        // A kept-alive connection may serve several requests in one of Tomcat's tasks.
+        assertThat(containerTasks).as("control: Tomcat ran its work on the audited executor").isPositive();
         assertThat(spring.stats().tasks() - filteredBefore).as("every request ran in the filter").isGreaterThanOrEqualTo(REQUESTS);
         assertThat(outside).as("leftovers outside the filter for %d trivial requests: %s", REQUESTS,
                 CONTAINER.stats().leftoversByType()).isLessThan(REQUESTS / 20);
 
         get("/hello", "alice");
         assertThat(get("/peek-valve", null)).as("control: the filter cannot undo what a valve left").isEqualTo("alice");
-        assertThat(CONTAINER.stats().leftoversByType()).as("the executor-level audit sees it")
-                .containsKey("java.lang.ThreadLocal -> java.lang.String");
+        // Counted as Tomcat's task closes, which may be after the response was sent.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(CONTAINER.stats().leftoversByType())
+                .as("the executor-level audit sees it").containsKey("java.lang.ThreadLocal -> java.lang.String"));
     }
 }
