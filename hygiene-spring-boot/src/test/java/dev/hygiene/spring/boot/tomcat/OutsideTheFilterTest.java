@@ -1,4 +1,4 @@
-package dev.hygiene.spring.boot.e2e;
+package dev.hygiene.spring.boot.tomcat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
