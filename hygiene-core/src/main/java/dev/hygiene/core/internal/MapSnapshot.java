@@ -74,7 +74,6 @@ final class MapSnapshot {
     private int[] found = NO_INDEXES;
     private Object[] keep = NO_SLOTS;
     private int[] keepSource = NO_INDEXES;
-    private int[] keptSlot = NO_INDEXES;
     private WeakReference<Object>[] keptKeys = NO_KEYS;
     private int[] putBack = NO_INDEXES;
 
@@ -548,13 +547,16 @@ final class MapSnapshot {
      * The audit's last phase on the general path: the arrays mirror {@code tab}, the table of map
      * {@code current} as the task left it, each kept snapshot entry with its key reference (so a
      * baseline entry the JDK moved stays tracked) and each addition without one. The kept entries
-     * are in {@link #keep} in table order, as {@link #sortCurrent} found them.
+     * are in {@link #keep} in table order, as {@link #sortCurrent} found them, and {@link #found}
+     * says which of them each snapshot slot's entry is.
      */
     private void advanceGeneral(Object current, Object[] tab, int kept) {
         WeakReference<Object>[] keptKeys = this.keptKeys;
-        for (int x = 0; x < kept; x++) {
-            int j = keptSlot[x];
-            keptKeys[x] = j >= 0 ? keys[j] : null;
+        int[] found = this.found;
+        for (int j = 0; j < length; j++) {
+            if (found[j] >= 0) {
+                keptKeys[found[j]] = keys[j];
+            }
         }
         int len = tab == null ? 0 : tab.length;
         if (entries.length < len) {
@@ -638,7 +640,6 @@ final class MapSnapshot {
             if (same >= 0 && value == values[same]) {
                 found[same] = kept;
                 keepSource[kept] = same;
-                keptSlot[kept] = same;
                 keep[kept++] = c;
                 continue;
             }
@@ -667,7 +668,6 @@ final class MapSnapshot {
                 continue;
             }
             keepSource[kept] = retained ? -1 : j;
-            keptSlot[kept] = j;
             keep[kept++] = c;
         }
         this.undo = undo;
@@ -822,7 +822,6 @@ final class MapSnapshot {
         if (keep.length < currentLength) {
             keep = new Object[currentLength];
             keepSource = new int[currentLength];
-            keptSlot = new int[currentLength];
             @SuppressWarnings("unchecked")
             WeakReference<Object>[] refs = (WeakReference<Object>[]) new WeakReference<?>[currentLength];
             keptKeys = refs;
