@@ -37,16 +37,29 @@ class AuditMemoryTest {
         }
     }
 
-    @Test
-    void auditKeepsNoMoreStaleEntriesOrHeapThanAPlainThread() throws InterruptedException {
+    /** What each mode's threads held, summed over the rounds. */
+    record Sums(Held plain, Held audit, Held enforce) {
+    }
+
+    /** {@link #ROUNDS} rounds of each mode, interleaved, see {@link #run}. */
+    static Sums rounds(boolean rawMaps) throws InterruptedException {
         Held plain = new Held(0, 0);
         Held audit = new Held(0, 0);
         Held enforce = new Held(0, 0);
         for (int round = 0; round < ROUNDS; round++) {
-            plain = plain.plus(run(null, true));
-            audit = audit.plus(run(ThreadHygiene.auditing(), true));
-            enforce = enforce.plus(run(ThreadHygiene.enforcing(), true));
+            plain = plain.plus(run(null, rawMaps));
+            audit = audit.plus(run(ThreadHygiene.auditing(), rawMaps));
+            enforce = enforce.plus(run(ThreadHygiene.enforcing(), rawMaps));
         }
+        return new Sums(plain, audit, enforce);
+    }
+
+    @Test
+    void auditKeepsNoMoreStaleEntriesOrHeapThanAPlainThread() throws InterruptedException {
+        Sums sums = rounds(true);
+        Held plain = sums.plain();
+        Held audit = sums.audit();
+        Held enforce = sums.enforce();
         System.out.printf("AuditMemoryTest, %d rounds of %d tasks of %d KiB: plain %s = %d MiB, audit %s = %d MiB, "
                 + "enforce %s%n", ROUNDS, TASKS, VALUE_BYTES >> 10, plain, plain.retainedMiB(), audit,
                 audit.retainedMiB(), enforce);
@@ -109,16 +122,9 @@ class AuditMemoryTest {
 
     /** For {@link AuditMemorySerialIT}: prints each mode's sums as {@code probe.<mode>=<stale>}. */
     public static void main(String[] args) throws InterruptedException {
-        Held plain = new Held(0, 0);
-        Held audit = new Held(0, 0);
-        Held enforce = new Held(0, 0);
-        for (int round = 0; round < ROUNDS; round++) {
-            plain = plain.plus(run(null, false));
-            audit = audit.plus(run(ThreadHygiene.auditing(), false));
-            enforce = enforce.plus(run(ThreadHygiene.enforcing(), false));
-        }
-        System.out.println("probe.plain=" + plain.valuesAlive());
-        System.out.println("probe.audit=" + audit.valuesAlive());
-        System.out.println("probe.enforce=" + enforce.valuesAlive());
+        Sums sums = rounds(false);
+        System.out.println("probe.plain=" + sums.plain().valuesAlive());
+        System.out.println("probe.audit=" + sums.audit().valuesAlive());
+        System.out.println("probe.enforce=" + sums.enforce().valuesAlive());
     }
 }

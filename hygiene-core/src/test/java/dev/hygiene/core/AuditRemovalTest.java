@@ -28,19 +28,6 @@ class AuditRemovalTest {
     static final class Baseline extends ThreadLocal<String> {
     }
 
-    static final class Remover implements Runnable {
-        private final Runnable body;
-
-        Remover(Runnable body) {
-            this.body = body;
-        }
-
-        @Override
-        public void run() {
-            body.run();
-        }
-    }
-
     private final Baseline baseline = new Baseline();
     private final List<Leftover> heard = new CopyOnWriteArrayList<>();
     private ReusedThread thread;
@@ -65,7 +52,7 @@ class AuditRemovalTest {
 
     private static Leftover removalOfTheBaseline() {
         return new Leftover(Leftover.Kind.REMOVED, Baseline.class.getName(), "java.lang.String", false,
-                Remover.class.getName());
+                AuditTest.LeakyHandler.class.getName());
     }
 
     @Test
@@ -91,7 +78,7 @@ class AuditRemovalTest {
 
     @Test
     void aBaselineEntryRemovedWhileTheGcRunsIsCounted() {
-        thread.run(audit, new Remover(() -> {
+        thread.run(audit, new AuditTest.LeakyHandler(() -> {
             baseline.remove();
             Gc.collect();
         }));
@@ -104,7 +91,7 @@ class AuditRemovalTest {
         ThreadLocal<String> left = new ThreadLocal<>();
         thread.run(audit, () -> left.set("left behind"));
         assertEquals("left behind", thread.call(left::get), "control: the leftover reaches the next task");
-        thread.run(audit, new Remover(left::remove));
+        thread.run(audit, new AuditTest.LeakyHandler(left::remove));
         assertEquals(1, heard.size(), "the addition only, counted once by the task that left it: " + heard);
         assertEquals(Leftover.Kind.ADDED, heard.get(0).kind());
     }
@@ -122,14 +109,14 @@ class AuditRemovalTest {
         });
         Object after = thread.call(() -> RawMaps.table(Thread.currentThread(), false));
         assertNotSame(before, after, "control: the JDK rehashed every entry into a new table");
-        thread.run(audit, new Remover(baseline::remove));
+        thread.run(audit, new AuditTest.LeakyHandler(baseline::remove));
         assertEquals(List.of(removalOfTheBaseline()), removals(), heard.toString());
     }
 
     @Test
     void aNestedAuditingScopeCountsTheRemovalOfABaselineEntryOnce() {
         thread.run(audit, () -> {
-            Runnable inner = new Remover(baseline::remove);
+            Runnable inner = new AuditTest.LeakyHandler(baseline::remove);
             try (TaskScope scope = audit.enter(inner)) {
                 inner.run();
             }
@@ -142,7 +129,7 @@ class AuditRemovalTest {
         ThreadLocal<String> outer = new ThreadLocal<>();
         thread.run(audit, () -> {
             outer.set("the enclosing task's");
-            Runnable inner = new Remover(outer::remove);
+            Runnable inner = new AuditTest.LeakyHandler(outer::remove);
             try (TaskScope scope = audit.enter(inner)) {
                 inner.run();
             }
@@ -155,7 +142,7 @@ class AuditRemovalTest {
         ThreadLocal<String> left = new ThreadLocal<>();
         thread.run(audit, () -> left.set("left while auditing"));
         audit.switchMode(Mode.ENFORCE);
-        thread.run(audit, new Remover(left::remove));
+        thread.run(audit, new AuditTest.LeakyHandler(left::remove));
         assertEquals("left while auditing", thread.call(left::get), "ENFORCE put back what its task removed");
         assertEquals(Leftover.Kind.REMOVED, heard.get(heard.size() - 1).kind(), heard.toString());
         assertFalse(thread.call(() -> RawMaps.brokenInvariant(Thread.currentThread(), false) != null),
