@@ -3,11 +3,6 @@ package dev.hygiene.benchmarks.spring;
 import dev.hygiene.core.HygieneStats;
 import dev.hygiene.core.ThreadHygiene;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -24,10 +19,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -131,30 +124,15 @@ public class SpringBootRequestBenchmark {
         @Param({"off", "on"})
         String starter;
 
+        HelloApp app;
         ConfigurableApplicationContext context;
-        HttpClient client;
-        HttpRequest hello;
         /** Requests sent by all benchmark threads, warmup included. */
         final LongAdder sent = new LongAdder();
 
         @Setup(Level.Trial)
         public void start() {
-            SpringApplication application = new SpringApplication(App.class);
-            context = application.run(
-                    "--server.address=127.0.0.1",
-                    "--server.port=0",
-                    "--spring.main.banner-mode=off",
-                    "--logging.level.root=WARN",
-                    "--hygiene.enabled=" + starter.equals("on"));
-            int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-            client = HttpClient.newBuilder()
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(10))
-                    .build();
-            hello = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hello"))
-                    .timeout(Duration.ofSeconds(30))
-                    .GET()
-                    .build();
+            app = new HelloApp("--hygiene.enabled=" + starter.equals("on"));
+            context = app.context;
         }
 
         @TearDown(Level.Trial)
@@ -211,12 +189,8 @@ public class SpringBootRequestBenchmark {
      */
     @Benchmark
     public String request(Server server) throws IOException, InterruptedException {
-        HttpResponse<String> response = server.client.send(server.hello, HttpResponse.BodyHandlers.ofString());
+        String body = server.app.get();
         server.sent.increment();
-        String body = response.body();
-        if (response.statusCode() != 200 || !BODY.equals(body)) {
-            throw new IllegalStateException("GET /hello answered " + response.statusCode() + ": " + body);
-        }
         return body;
     }
 }

@@ -9,14 +9,9 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -31,8 +26,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
-import org.springframework.boot.SpringApplication;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.i18n.LocaleContext;
@@ -110,28 +103,15 @@ public class SpringFilterCostBenchmark {
         FilterChain toThreadLocals;
         MockHttpServletRequest sharedRequest;
         MockHttpServletResponse sharedResponse;
-        HttpClient client;
-        HttpRequest hello;
+        HelloApp server;
         long tasksBefore;
         long filtered;
 
         @Setup(Level.Trial)
         public void start() throws IOException, InterruptedException {
-            context = new SpringApplication(SpringBootRequestBenchmark.App.class).run(
-                    "--server.address=127.0.0.1",
-                    "--server.port=0",
-                    "--spring.main.banner-mode=off",
-                    "--logging.level.root=WARN");
-            int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-            client = HttpClient.newBuilder()
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(10))
-                    .build();
-            hello = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hello"))
-                    .timeout(Duration.ofSeconds(30))
-                    .GET()
-                    .build();
-            send(this);   // the first request initialises the DispatcherServlet
+            server = new HelloApp();
+            context = server.context;
+            server.get();   // the first request initialises the DispatcherServlet
             dispatcher = context.getBean(DispatcherServlet.class);
             FilterRegistrationBean<?> registration = context.getBean("hygieneFilter", FilterRegistrationBean.class);
             filter = (HygieneFilter) registration.getFilter();
@@ -216,14 +196,6 @@ public class SpringFilterCostBenchmark {
         return response;
     }
 
-    private static String send(App app) throws IOException, InterruptedException {
-        HttpResponse<String> response = app.client.send(app.hello, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200 || !SpringBootRequestBenchmark.BODY.equals(response.body())) {
-            throw new IllegalStateException("GET /hello answered " + response.statusCode() + ": " + response.body());
-        }
-        return response.body();
-    }
-
     /**
      * Tomcat's decode, Spring's {@code RequestContextFilter} and a dispatch in process, through {@link PassThrough}.
      *
@@ -294,6 +266,6 @@ public class SpringFilterCostBenchmark {
      */
     @Benchmark
     public String httpRequest(App app) throws IOException, InterruptedException {
-        return send(app);
+        return app.server.get();
     }
 }
