@@ -22,11 +22,34 @@ final class TaskTypes {
      * it is a {@link TaskWrapper}, that of the innermost task it wraps; null for null.
      */
     static Class<?> of(Object task) {
-        if (task instanceof TaskWrapper) {
-            task = unwrap(task);
+        if (task == null) {
+            return null;
         }
-        return task == null ? null : task.getClass();
+        Class<?> type = task.getClass();
+        boolean wrapper = HASHED_SUPERTYPES ? task instanceof TaskWrapper : WRAPPERS.get(type);
+        return wrapper ? unwrap(task).getClass() : type;
     }
+
+    /**
+     * Whether this JVM checks a class against an interface in constant time: from JDK 23 on, HotSpot
+     * finds a class's interfaces in a hashed table (JDK-8180450). Before, {@code task instanceof
+     * TaskWrapper} fails through a linear scan of the class's secondary supertypes at every task:
+     * about 11 ns per scope on JDK 17 on the benchmark machine (an OFF scope cost 16 ns with it and
+     * 5 ns with {@link #WRAPPERS}), while on JDK 25 the check costs 1.7 ns and the lookup 6.
+     */
+    private static final boolean HASHED_SUPERTYPES = Runtime.version().feature() >= 23;
+
+    /**
+     * Whether a class is a {@link TaskWrapper}, memoised per class, for JVMs without
+     * {@link #HASHED_SUPERTYPES}. The value is a {@code Boolean}, so no class's map pins the class
+     * loader of hygiene-core.
+     */
+    private static final ClassValue<Boolean> WRAPPERS = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            return TaskWrapper.class.isAssignableFrom(type);
+        }
+    };
 
     private static Object unwrap(Object task) {
         for (int i = 0; i < MAX_UNWRAP && task instanceof TaskWrapper; i++) {
