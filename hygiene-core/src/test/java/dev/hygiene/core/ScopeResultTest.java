@@ -102,6 +102,34 @@ class ScopeResultTest {
     }
 
     @Test
+    void equalLeftoversAreEachReturnedHeardAndCounted() {
+        List<Leftover> heard = new CopyOnWriteArrayList<>();
+        ThreadHygiene hygiene = ThreadHygiene.of(HygienePolicy.builder()
+                .onLeftovers((worker, leftovers) -> heard.addAll(leftovers)).build());
+        List<ThreadLocal<Object>> strings = List.of(new ThreadLocal<>(), new ThreadLocal<>(), new ThreadLocal<>());
+        ThreadLocal<Object> number = new ThreadLocal<>();
+        Runnable task = new AuditTest.LeakyHandler(() -> {
+            strings.forEach(l -> l.set("same types"));
+            number.set(42);
+        });
+
+        List<Leftover> found = finishAround(hygiene, task);
+
+        Leftover string = new Leftover(Leftover.Kind.ADDED, "java.lang.ThreadLocal", "java.lang.String", false,
+                AuditTest.LeakyHandler.class.getName());
+        assertEquals(4, found.size(), found.toString());
+        assertEquals(3, found.stream().filter(string::equals).count(), "one leftover per entry, equal ones too");
+        assertEquals(1, found.stream().filter(l -> "java.lang.Integer".equals(l.valueType())).count());
+        assertEquals(found, heard, "the listener heard the same list");
+        assertEquals(4, hygiene.stats().leftovers());
+        assertEquals(Long.valueOf(3), hygiene.stats().leftoversByType().get("java.lang.ThreadLocal -> java.lang.String"));
+        assertEquals(Long.valueOf(1), hygiene.stats().leftoversByType().get("java.lang.ThreadLocal -> java.lang.Integer"));
+        for (ThreadLocal<Object> l : strings) {
+            assertNull(thread.call(l::get), "each was removed");
+        }
+    }
+
+    @Test
     void finishingTwiceIsRejectedLikeClosingTwice() {
         ThreadHygiene hygiene = ThreadHygiene.enforcing();
         IllegalStateException e = thread.call(() -> {

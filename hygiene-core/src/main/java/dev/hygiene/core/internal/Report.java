@@ -87,17 +87,19 @@ final class Report {
      * every scope (at once when the thread has no scope open).
      */
     private static void countRows(Stats stats, Tally tally, Findings findings, String task, Worker worker) {
-        int count = findings.count();
-        for (int i = 0; i < count; ) {
+        int size = findings.size();
+        for (int i = 0; i < size; ) {
             int run = 1;
-            while (i + run < count && findings.sameRow(i, i + run)) {
+            int n = findings.repeats(i);
+            while (i + run < size && findings.sameRow(i, i + run)) {
+                n += findings.repeats(i + run);
                 run++;
             }
             String property = findings.property(i);
             boolean created = property != null
-                    ? stats.countThreadState(property, findings.valueType(i), run)
+                    ? stats.countThreadState(property, findings.valueType(i), n)
                     : stats.countEntries(tally, findings.localType(i),
-                            findings.kind(i) == Leftover.Kind.REMOVED ? Stats.REMOVED : findings.valueType(i), run);
+                            findings.kind(i) == Leftover.Kind.REMOVED ? Stats.REMOVED : findings.valueType(i), n);
             if (created) {
                 Leftover first = leftover(findings, i, task);
                 if (worker != null && worker.depth > 0) {
@@ -119,10 +121,11 @@ final class Report {
     }
 
     private static List<Leftover> leftovers(Findings findings, String task) {
-        int count = findings.count();
-        List<Leftover> leftovers = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            leftovers.add(leftover(findings, i, task));
+        List<Leftover> leftovers = new ArrayList<>(findings.count());
+        for (int i = 0, size = findings.size(); i < size; i++) {
+            for (int r = findings.repeats(i); r > 0; r--) {
+                leftovers.add(leftover(findings, i, task));
+            }
         }
         return List.copyOf(leftovers);
     }
