@@ -2,6 +2,7 @@ package dev.hygiene.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -94,6 +95,53 @@ class AuditRemovalTest {
         thread.run(audit, new AuditTest.LeakyHandler(left::remove));
         assertEquals(1, heard.size(), "the addition only, counted once by the task that left it: " + heard);
         assertEquals(Leftover.Kind.ADDED, heard.get(0).kind());
+    }
+
+    @Test
+    void removingWhatAnEarlierAuditedTaskLeftWhileTheJdkMovesAnotherLeftoverKeepsTheCountExact() {
+        // An audited task leaves two entries with one home slot, the second in the slot right after
+        // the first: removing the first then makes the JDK move the second into its slot.
+        ThreadLocal<String> removed = new ThreadLocal<>();
+        ThreadLocal<String> moved = thread.call(() -> {
+            try (TaskScope scope = audit.enter()) {
+                removed.set("left first");
+                for (int i = 0; i < 100_000; i++) {
+                    ThreadLocal<String> candidate = new ThreadLocal<>();
+                    Object[] table = RawMaps.table(Thread.currentThread(), false);
+                    int home = RawMaps.slot(removed);
+                    if (RawMaps.homeSlot(candidate) == home && table[(home + 1) & (table.length - 1)] == null) {
+                        candidate.set("left second");
+                        if (RawMaps.slot(removed) == home && RawMaps.slot(candidate) == ((home + 1) & (table.length - 1))) {
+                            return candidate;
+                        }
+                        candidate.remove();
+                    }
+                }
+                return null;
+            }
+        });
+        assertTrue(moved != null, "control: no thread-local found that shares the first one's home slot");
+        heard.clear();
+
+        int[] slots = thread.call(() -> {
+            int before = RawMaps.slot(moved);
+            try (TaskScope scope = audit.enter(new AuditTest.LeakyHandler(removed::remove))) {
+                removed.remove();
+            }
+            return new int[] {before, RawMaps.slot(moved)};
+        });
+        assertNotEquals(slots[0], slots[1], "control: the JDK moved the other leftover when the first was removed");
+        assertEquals(List.of(), heard, "removing an earlier task's leftover is no leftover");
+
+        thread.run(audit, () -> { });
+        assertEquals(List.of(), heard, "after the move the snapshot mirrors the map: an idle task finds nothing");
+        thread.run(audit, new AuditTest.LeakyHandler(() -> moved.set("changed")));
+        assertEquals(List.of(new Leftover(Leftover.Kind.CHANGED, "java.lang.ThreadLocal", "java.lang.String", false,
+                AuditTest.LeakyHandler.class.getName())), heard, "the moved entry's change is found");
+        heard.clear();
+        thread.run(audit, new AuditTest.LeakyHandler(baseline::remove));
+        assertEquals(List.of(removalOfTheBaseline()), heard, "the baseline is still tracked");
+        assertEquals("changed", thread.call(moved::get), "AUDIT left the moved entry as its task left it");
     }
 
     @Test

@@ -275,4 +275,36 @@ public final class RawMaps {
         }
         return absent;
     }
+
+    /**
+     * The slot of the current thread's plain map that holds the entry for {@code key}.
+     *
+     * @param key the ThreadLocal to look for
+     * @return the index of its entry in the map's table, or -1 when the map has none for it
+     */
+    public static int slot(ThreadLocal<?> key) {
+        Object[] table = table(Thread.currentThread(), false);
+        for (int i = 0; i < table.length; i++) {
+            if (table[i] != null && refersTo(table[i], key)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The home slot of {@code key} in the current thread's plain map as it is now: where the JDK
+     * puts its entry unless that slot is taken, in which case the entry goes to the next free one.
+     *
+     * @param key a ThreadLocal
+     * @return its hash masked by the table's length, or -1 when the thread has no map
+     */
+    public static int homeSlot(ThreadLocal<?> key) {
+        int length = table(Thread.currentThread(), false).length;
+        try {
+            return length == 0 ? -1 : HASH.getInt(key) & (length - 1);
+        } catch (IllegalAccessException e) {
+            throw new AssertionError(e);
+        }
+    }
 }

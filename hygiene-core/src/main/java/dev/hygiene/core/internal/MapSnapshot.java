@@ -279,8 +279,150 @@ final class MapSnapshot {
             if (settled != NOT_IN_PLACE) {
                 return settled == MIRRORED;
             }
+            if (!enforce && auditInPlace(current, tab, retention, findings)) {
+                return true;
+            }
         }
         return settleGeneral(thread, current, tab, enforce, retention, findings);
+    }
+
+    /**
+     * The audit's path for a task that also removed entries, against the same table, when no
+     * baseline entry is involved: the audited task removed (or the JDK moved, by the rehash that
+     * follows a removal) only entries that audited tasks added, which are no leftovers when they go
+     * (see {@link #untracked}); the usual case is a task that cleans up what the previous one left.
+     * Returns false, having done nothing, when a baseline entry left its slot or an entry is stale:
+     * the general path then finds out exactly what happened to it.
+     *
+     * <p>A read-only pass over the snapshot's own slots sorts each that differs from the snapshot:
+     * a value changed, an untracked entry gone, another entry there now. An entry the JDK moved
+     * only ever moves towards its home slot, into a slot of its run, all of which were occupied at
+     * capture; so when those slots hold as many entries as the map's {@code size}, nothing was added
+     * elsewhere, and otherwise a walk of the slots empty at capture finds the additions. Then the
+     * findings are written and only the sorted slots of the arrays are rewritten.
+     */
+    private boolean auditInPlace(Object current, Object[] tab, Retention retention, Findings findings) {
+        int len = length;
+        if (marks.length < len) {
+            marks = new int[len];
+        }
+        int[] marks = this.marks;
+        Object[] entries = this.entries;
+        Object[] values = this.values;
+        WeakReference<Object>[] keys = this.keys;
+        int[] occupied = this.occupied;
+        int n = 0;
+        int present = 0;
+        for (int k = 0, count = size; k < count; k++) {
+            int i = occupied[k];
+            Object c = tab[i];
+            if (c != null) {
+                present++;
+            }
+            int op = sortSlot(c, i, retention);
+            if (op == GENERAL) {
+                return false;
+            }
+            if (op != SAME) {
+                marks[n++] = i << OP_BITS | op;
+            }
+        }
+        int capturedSlots = n;
+        if (present < JdkAccess.size(current)) {
+            for (int i = 0; i < len; i++) {
+                Object c = tab[i];
+                if (c == null || entries[i] != null) {
+                    continue;
+                }
+                int op = sortSlot(c, i, retention);
+                if (op == GENERAL) {
+                    return false;
+                }
+                marks[n++] = i << OP_BITS | op;
+            }
+            for (int k = capturedSlots; k < n; k++) {
+                rememberSlot(marks[k] >>> OP_BITS);
+            }
+        }
+        for (int k = 0; k < n; k++) {
+            int m = marks[k];
+            int i = m >>> OP_BITS;
+            Reference<?> entry = (Reference<?>) tab[i];
+            Object value = entry == null ? null : JdkAccess.value(entry);
+            int op = m & OP_MASK;
+            if (op != TAKE) {
+                // A key the GC cleared since the sort is found as collected, as in settleMarked.
+                ThreadLocal<?> key = (ThreadLocal<?>) entry.get();
+                findings.entry(op == TAKE_CHANGED ? Leftover.Kind.CHANGED
+                        : key == null ? Leftover.Kind.STALE : Leftover.Kind.ADDED, key, value, inheritable);
+            }
+            if (entries[i] != entry) {
+                entries[i] = entry;
+                keys[i] = null;   // gone, or an audited task's addition: see untracked
+            }
+            values[i] = value;
+        }
+        // The slots that hold an entry now: those of the snapshot's that still do, then the additions.
+        int count = 0;
+        boolean untracked = false;
+        for (int k = 0, captured = size; k < captured; k++) {
+            int i = occupied[k];
+            if (entries[i] != null) {
+                occupied[count++] = i;
+                untracked |= keys[i] == null;
+            }
+        }
+        for (int k = capturedSlots; k < n; k++) {
+            occupied[count++] = marks[k] >>> OP_BITS;
+            untracked = true;
+        }
+        this.untracked = untracked;
+        size = count;
+        return true;
+    }
+
+    // How auditInPlace sorts a slot: in the low bits of its mark, take what is there now, and find
+    // it changed or added first; or leave it, or give up for the general path.
+    private static final int TAKE = 0;
+    private static final int TAKE_CHANGED = 1;
+    private static final int TAKE_ADDED = 2;
+    private static final int OP_BITS = 2;
+    private static final int OP_MASK = (1 << OP_BITS) - 1;
+    private static final int SAME = -1;
+    private static final int GENERAL = -2;
+
+    /** How {@link #auditInPlace} settles slot {@code i}, which now holds {@code c}. */
+    private int sortSlot(Object c, int i, Retention retention) {
+        Object s = entries[i];
+        if (c == s) {
+            Reference<?> entry = (Reference<?>) c;
+            Object value = JdkAccess.value(entry);
+            if (value != values[i]) {
+                ThreadLocal<?> key = (ThreadLocal<?>) entry.get();
+                return key == null ? GENERAL : retention.retains(key, value) ? TAKE : TAKE_CHANGED;
+            }
+            return entry.refersTo(null) ? GENERAL : SAME;
+        }
+        if (s != null && keys[i] != null) {
+            return GENERAL;   // a baseline entry left this slot
+        }
+        if (c == null) {
+            return TAKE;
+        }
+        Reference<?> entry = (Reference<?>) c;
+        ThreadLocal<?> key = (ThreadLocal<?>) entry.get();
+        if (key == null) {
+            return GENERAL;
+        }
+        Object value = JdkAccess.value(entry);
+        int from = s == null ? -1 : slotOf(c, i);
+        if (from < 0) {
+            return retention.retains(key, value) ? TAKE : TAKE_ADDED;
+        }
+        if (keys[from] != null) {
+            return GENERAL;   // a baseline entry the JDK moved
+        }
+        return value != values[from] && !retention.retains(key, value) ? TAKE_CHANGED : TAKE;
     }
 
     /** What {@link #settleInPlace} did: nothing (the general path is needed), or settled the map. */
@@ -373,7 +515,7 @@ final class MapSnapshot {
         if (added <= 0) {
             return added == 0 ? n : -1;
         }
-        int probed = markRecentAdditions(tab, retention, n, added);
+        int probed = auditing ? markRecentSlots(tab, retention, n, added) : markRecentAdditions(tab, retention, n, added);
         if (probed < 0) {
             return -1;
         }
@@ -432,11 +574,63 @@ final class MapSnapshot {
                 return -1;
             }
             marks[n++] = ~i;
-            if (!auditing) {
+            if (auditing) {
+                rememberSlot(i);
+            } else {
                 rememberAdded(key);
             }
         }
         return n;
+    }
+
+    /**
+     * An audit's {@link #markRecentAdditions}: marks the additions found in {@link #recentSlots},
+     * after the {@code n} marks already made; returns how many, at most {@code added}, or -1 if one
+     * of them needs the general path (stale or retained). A slot that was empty at capture and
+     * holds an entry now holds an addition: an entry the JDK moves only moves into a slot its run
+     * occupied at capture.
+     */
+    private int markRecentSlots(Object[] tab, Retention retention, int n, int added) {
+        int[] recent = recentSlots;
+        Object[] entries = this.entries;
+        int found = 0;
+        for (int r = 0; r < recentSlotCount && found < added; r++) {
+            int i = recent[r];
+            Object c = i < tab.length ? tab[i] : null;
+            if (c == null || entries[i] != null) {
+                continue;
+            }
+            Reference<?> entry = (Reference<?>) c;
+            ThreadLocal<?> key = (ThreadLocal<?>) entry.get();
+            if (key == null || retention.retains(key, JdkAccess.value(entry))) {
+                return -1;
+            }
+            marks[n + found++] = ~i;
+        }
+        return found;
+    }
+
+    /**
+     * The slots where audited tasks on this thread added entries before: where an audit looks
+     * first for additions. Slots, not keys: an audit holds no reference to the key of an entry a
+     * task added, not even a weak one (see {@link #untracked}).
+     */
+    private final int[] recentSlots = new int[RECENT_KEYS];
+    private int recentSlotCount;
+    private int recentSlotNext;
+
+    private void rememberSlot(int slot) {
+        int[] recent = recentSlots;
+        for (int r = 0; r < recentSlotCount; r++) {
+            if (recent[r] == slot) {
+                return;
+            }
+        }
+        recent[recentSlotNext] = slot;
+        recentSlotNext = (recentSlotNext + 1) % RECENT_KEYS;
+        if (recentSlotCount < RECENT_KEYS) {
+            recentSlotCount++;
+        }
     }
 
     /** How many keys {@link #recentKeys} holds at most. */
