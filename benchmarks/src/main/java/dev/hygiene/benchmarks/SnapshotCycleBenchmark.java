@@ -36,6 +36,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *     (4 removals, 2 overwrites back), each counted against the snapshot its cycle took. Nothing
  *     changes the map between scopes, as on a pool's worker. Compare with {@link #modified}: AUDIT
  *     must cost no more than ENFORCE (issue 4).
+ * <li>{@link #touchOrUndo}: the peer of {@link #modifiedAudit}: the same alternating task without
+ *     hygiene. Its even cycles' {@code remove()}s are work that {@link #modified}'s task never does,
+ *     so AUDIT's own cost is {@code modifiedAudit - touchOrUndo}, to set beside ENFORCE's.
  * <li>{@link #handWrittenRemove}: the peer of {@link #modified}. The same 4 adds and 2 overwrites,
  *     without hygiene, undone by hand in {@code finally}: {@code remove()} of the 4 added and
  *     {@code set} of the 2 old values. This is what a careful developer writes, and what hygiene has
@@ -232,6 +235,11 @@ public class SnapshotCycleBenchmark {
         try (TaskScope scope = w.auditing.enter(w.task)) {
             w.touchOrUndo();
         }
+    }
+
+    @Benchmark
+    public void touchOrUndo(PooledThread w) {
+        w.touchOrUndo();
     }
 
     @Benchmark
