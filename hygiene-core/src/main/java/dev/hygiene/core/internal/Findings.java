@@ -16,10 +16,13 @@ import java.util.Arrays;
  * stands for {@link #repeats(int)} equal leftovers, {@link #count()} in all, and {@link Report}
  * expands it, so that what the readers of a close see is the same as with one finding per leftover.
  *
- * <p>The last finding lives in fields, the ones before it in arrays: a close that finds one kind
- * of leftover, the usual case, writes no array and clears none. On the benchmark machine, a task
- * that adds 4 entries alike closed in 131 ns instead of 140 on JDK 25 and in 140 instead of 158 on
- * JDK 17 (SnapshotCycleBenchmark.modified, entries=0, medians of 3 interleaved runs).
+ * <p>The first and the last findings live in fields, the ones between them in arrays: a close that
+ * finds one or two kinds of leftover, the usual case (a request that overwrote some context and
+ * added some), writes no array and clears none. On the benchmark machine, medians of interleaved
+ * runs of SnapshotCycleBenchmark.modified: a task that adds 4 entries alike closed in 131 ns
+ * instead of 140 on JDK 25 and in 140 instead of 158 on JDK 17 with the last finding in fields; one
+ * that also overwrites 2 values, at 8 entries, in 189-200 ns instead of 217-242 on JDK 25 and in
+ * 227 instead of 248 on JDK 17 with the first one in fields too.
  *
  * <p>Each {@link Frame} keeps one, reused from close to close, so that a task with leftovers
  * allocates nothing here in steady state. It holds classes (never keys, values or tasks) and only
@@ -31,7 +34,8 @@ final class Findings {
     private static final int INITIAL = 8;
 
     /*
-     * Findings 0 to size - 2, in arrays; finding size - 1 in the last* fields below.
+     * Finding size - 1 in the last* fields, finding 0 (when it is not the last) in the first*
+     * fields, findings 1 to size - 2 in the arrays at their own index (index 0 stays unused).
      */
     private Leftover.Kind[] kinds = new Leftover.Kind[INITIAL];
     /** The {@code ThreadLocal}'s class, or null for a collected one and for thread state. */
@@ -51,6 +55,14 @@ final class Findings {
     private String lastProperty;
     private boolean lastInheritable;
     private int lastRepeats;
+
+    /** The first finding, when {@code size > 1}: a settle's two kinds (values changed, entries added) need no array. */
+    private Leftover.Kind firstKind;
+    private Class<?> firstLocalType;
+    private Class<?> firstValueType;
+    private String firstProperty;
+    private boolean firstInheritable;
+    private int firstRepeats;
 
     /** The number of findings. */
     private int size;
@@ -93,11 +105,18 @@ final class Findings {
         staleExpunged += stale;
     }
 
-    /** Makes a new last finding, moving the one before into the arrays. */
+    /** Makes a new last finding, moving the one before to the first* fields or the arrays. */
     private void add(Leftover.Kind kind, Class<?> localType, Class<?> valueType, String property,
             boolean inheritable) {
         int previous = size - 1;
-        if (previous >= 0) {
+        if (previous == 0) {
+            firstKind = lastKind;
+            firstLocalType = lastLocalType;
+            firstValueType = lastValueType;
+            firstProperty = lastProperty;
+            firstInheritable = lastInheritable;
+            firstRepeats = lastRepeats;
+        } else if (previous > 0) {
             if (previous == kinds.length) {
                 grow(previous * 2);
             }
@@ -127,7 +146,7 @@ final class Findings {
         repeats = Arrays.copyOf(repeats, length);
     }
 
-    /** Whether {@code i} is the last finding, the one held in fields. */
+    /** Whether {@code i} is the last finding, the one in the last* fields. */
     private boolean isLast(int i) {
         return i == size - 1;
     }
@@ -144,7 +163,7 @@ final class Findings {
 
     /** How many equal leftovers finding {@code i} stands for. */
     int repeats(int i) {
-        return isLast(i) ? lastRepeats : repeats[i];
+        return isLast(i) ? lastRepeats : i == 0 ? firstRepeats : repeats[i];
     }
 
     int staleExpunged() {
@@ -152,23 +171,23 @@ final class Findings {
     }
 
     Leftover.Kind kind(int i) {
-        return isLast(i) ? lastKind : kinds[i];
+        return isLast(i) ? lastKind : i == 0 ? firstKind : kinds[i];
     }
 
     Class<?> localType(int i) {
-        return isLast(i) ? lastLocalType : localTypes[i];
+        return isLast(i) ? lastLocalType : i == 0 ? firstLocalType : localTypes[i];
     }
 
     Class<?> valueType(int i) {
-        return isLast(i) ? lastValueType : valueTypes[i];
+        return isLast(i) ? lastValueType : i == 0 ? firstValueType : valueTypes[i];
     }
 
     String property(int i) {
-        return isLast(i) ? lastProperty : properties[i];
+        return isLast(i) ? lastProperty : i == 0 ? firstProperty : properties[i];
     }
 
     boolean inheritable(int i) {
-        return isLast(i) ? lastInheritable : inheritable[i];
+        return isLast(i) ? lastInheritable : i == 0 ? firstInheritable : inheritable[i];
     }
 
     /** Whether findings {@code i} and {@code j} fall in the same stats row. */
@@ -181,11 +200,15 @@ final class Findings {
     void clear() {
         int n = size;
         if (n > 0) {
-            int inArrays = n - 1;
-            if (inArrays > 0) {
-                Arrays.fill(localTypes, 0, inArrays, null);
-                Arrays.fill(valueTypes, 0, inArrays, null);
-                Arrays.fill(properties, 0, inArrays, null);
+            if (n > 2) {
+                Arrays.fill(localTypes, 1, n - 1, null);
+                Arrays.fill(valueTypes, 1, n - 1, null);
+                Arrays.fill(properties, 1, n - 1, null);
+            }
+            if (n > 1) {
+                firstLocalType = null;
+                firstValueType = null;
+                firstProperty = null;
             }
             lastLocalType = null;
             lastValueType = null;

@@ -71,6 +71,30 @@ class FindingsTest {
     }
 
     @Test
+    void aChangeThenAnAdditionAreTwoFindingsThatBothReadBackAfterAClear() {
+        findings.entry(Leftover.Kind.ADDED, inheritableLocal, 1L, true);
+        findings.clear();
+
+        findings.entry(Leftover.Kind.CHANGED, plain, "replacement", false);
+        findings.entry(Leftover.Kind.CHANGED, plain, "replacement", false);
+        findings.entry(Leftover.Kind.ADDED, plain, 7, false);
+
+        assertEquals(2, findings.size());
+        assertEquals(3, findings.count());
+        assertEquals(Leftover.Kind.CHANGED, findings.kind(0));
+        assertEquals(String.class, findings.valueType(0));
+        assertEquals(2, findings.repeats(0));
+        assertEquals(Leftover.Kind.ADDED, findings.kind(1));
+        assertEquals(Integer.class, findings.valueType(1));
+        assertEquals(1, findings.repeats(1));
+        for (int i = 0; i < 2; i++) {
+            assertEquals(ThreadLocal.class, findings.localType(i), "finding " + i);
+            assertFalse(findings.inheritable(i), "finding " + i);
+            assertNull(findings.property(i), "finding " + i);
+        }
+    }
+
+    @Test
     void sameRowComparesTheLastFindingWithTheOnesBeforeIt() {
         findings.entry(Leftover.Kind.ADDED, plain, "a", false);
         findings.entry(Leftover.Kind.CHANGED, plain, "b", false);
