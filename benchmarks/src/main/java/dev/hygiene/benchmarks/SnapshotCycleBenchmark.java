@@ -27,6 +27,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * <li>{@link #untouched}: the task touches nothing, so close only compares the map with the
  *     snapshot. This is the fast path that almost every task of a healthy pool takes.
  * <li>{@link #untouchedAudit}: the same in AUDIT mode, which compares the same way.
+ * <li>{@link #untouchedLocalsOnly}: the same under a policy that covers only the
+ *     {@code ThreadLocal} map ({@code inheritable(false)}, {@code restoreThreadState(false)}).
+ *     Against {@link #untouched}, what the default policy's checks of the inheritable map and
+ *     of the thread's name, priority, context class loader and handler cost per task.
  * <li>{@link #off}: the same in OFF mode, the kill switch: no snapshot at all. The floor of the
  *     harness and the call, to subtract from the others.
  * <li>{@link #modified}: the task adds 4 entries and overwrites 2 existing ones; close puts the map
@@ -82,6 +86,7 @@ public class SnapshotCycleBenchmark {
         ThreadHygiene enforcing;
         ThreadHygiene auditing;
         ThreadHygiene off;
+        ThreadHygiene localsOnly;
         /** The task handed to {@code enter}; only its class is used, to attribute leftovers. */
         final Runnable task = new NoOpTask();
 
@@ -105,6 +110,8 @@ public class SnapshotCycleBenchmark {
             enforcing = ThreadHygiene.enforcing();
             auditing = ThreadHygiene.auditing();
             off = ThreadHygiene.of(HygienePolicy.builder().mode(dev.hygiene.core.Mode.OFF).build());
+            localsOnly = ThreadHygiene.of(HygienePolicy.builder().name("locals-only")
+                    .inheritable(false).restoreThreadState(false).build());
 
             existing = newLocals(entries);
             existingValues = newValues("existing", entries);
@@ -216,6 +223,11 @@ public class SnapshotCycleBenchmark {
     @Benchmark
     public void untouchedAudit(PooledThread w) {
         w.auditing.enter(w.task).close();
+    }
+
+    @Benchmark
+    public void untouchedLocalsOnly(PooledThread w) {
+        w.localsOnly.enter(w.task).close();
     }
 
     @Benchmark
