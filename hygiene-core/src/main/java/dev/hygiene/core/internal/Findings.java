@@ -16,13 +16,10 @@ import java.util.Arrays;
  * stands for {@link #repeats(int)} equal leftovers, {@link #count()} in all, and {@link Report}
  * expands it, so that what the readers of a close see is the same as with one finding per leftover.
  *
- * <p>The first and the last findings live in fields, the ones between them in arrays: a close that
- * finds one or two kinds of leftover, the usual case (a request that overwrote some context and
- * added some), writes no array and clears none. On the benchmark machine, medians of interleaved
- * runs of SnapshotCycleBenchmark.modified: a task that adds 4 entries alike closed in 131 ns
- * instead of 140 on JDK 25 and in 140 instead of 158 on JDK 17 with the last finding in fields; one
- * that also overwrites 2 values, at 8 entries, in 189-200 ns instead of 217-242 on JDK 25 and in
- * 227 instead of 248 on JDK 17 with the first one in fields too.
+ * <p>Each finding is a {@link Finding}, allocated once and reused, whose fields a close writes in
+ * place: no close writes or clears an array. When the findings were columns of arrays, writing and
+ * clearing them cost about 18 ns of the 145 ns close of a task that added 4 entries (JDK 25,
+ * SnapshotCycleBenchmark.modified); benchmarks/RESULTS.md has the measurements.
  *
  * <p>Each {@link Frame} keeps one, reused from close to close, so that a task with leftovers
  * allocates nothing here in steady state. It holds classes (never keys, values or tasks) and only
@@ -33,37 +30,21 @@ final class Findings {
 
     private static final int INITIAL = 8;
 
-    /*
-     * Finding size - 1 in the last* fields, finding 0 (when it is not the last) in the first*
-     * fields, findings 1 to size - 2 in the arrays at their own index (index 0 stays unused).
-     */
-    private Leftover.Kind[] kinds = new Leftover.Kind[INITIAL];
-    /** The {@code ThreadLocal}'s class, or null for a collected one and for thread state. */
-    private Class<?>[] localTypes = new Class<?>[INITIAL];
-    /** The value's class, or null for a null value. */
-    private Class<?>[] valueTypes = new Class<?>[INITIAL];
-    /** The {@code Thread} property of a {@link Leftover.Kind#THREAD_STATE} finding, else null. */
-    private String[] properties = new String[INITIAL];
-    private boolean[] inheritable = new boolean[INITIAL];
-    /** How many equal leftovers each finding stands for. */
-    private int[] repeats = new int[INITIAL];
+    /** One finding: a kind of leftover, its classes, and how many equal leftovers it stands for. */
+    private static final class Finding {
+        Leftover.Kind kind;
+        /** The {@code ThreadLocal}'s class, or null for a collected one and for thread state. */
+        Class<?> localType;
+        /** The value's class, or null for a null value. */
+        Class<?> valueType;
+        /** The {@code Thread} property of a {@link Leftover.Kind#THREAD_STATE} finding, else null. */
+        String property;
+        boolean inheritable;
+        int repeats;
+    }
 
-    /** The last finding, when {@code size > 0}: the same columns as the arrays. */
-    private Leftover.Kind lastKind;
-    private Class<?> lastLocalType;
-    private Class<?> lastValueType;
-    private String lastProperty;
-    private boolean lastInheritable;
-    private int lastRepeats;
-
-    /** The first finding, when {@code size > 1}: a settle's two kinds (values changed, entries added) need no array. */
-    private Leftover.Kind firstKind;
-    private Class<?> firstLocalType;
-    private Class<?> firstValueType;
-    private String firstProperty;
-    private boolean firstInheritable;
-    private int firstRepeats;
-
+    /** Findings 0 to {@code size - 1}, then unused ones, each allocated once and reused. */
+    private Finding[] findings = newFindings(new Finding[0], INITIAL);
     /** The number of findings. */
     private int size;
     /** The number of leftovers: the sum of the findings' repeats. */
@@ -85,19 +66,28 @@ final class Findings {
             return;
         }
         Class<?> valueType = value == null ? null : value.getClass();
-        // An entry's kind is never THREAD_STATE, so a match leaves lastProperty null.
-        if (size > 0 && lastKind == kind && lastLocalType == localType && lastValueType == valueType
-                && lastInheritable == inheritable) {
-            lastRepeats++;
-            count++;
-            return;
+        if (size > 0) {
+            Finding last = findings[size - 1];
+            if (last.kind == kind && last.localType == localType && last.valueType == valueType
+                    && last.inheritable == inheritable) {
+                last.repeats++;
+                count++;
+                return;
+            }
         }
-        add(kind, localType, valueType, null, inheritable);
+        Finding f = next();
+        f.kind = kind;
+        f.localType = localType;
+        f.valueType = valueType;
+        f.inheritable = inheritable;
     }
 
     /** A changed thread property, now holding {@code value}. */
     void threadState(String property, Object value) {
-        add(Leftover.Kind.THREAD_STATE, null, value == null ? null : value.getClass(), property, false);
+        Finding f = next();
+        f.kind = Leftover.Kind.THREAD_STATE;
+        f.property = property;
+        f.valueType = value == null ? null : value.getClass();
     }
 
     /** Stale entries that the settle removed from a map. */
@@ -105,53 +95,27 @@ final class Findings {
         staleExpunged += stale;
     }
 
-    /** Makes a new last finding, moving the one before to the first* fields or the arrays. */
-    private void add(Leftover.Kind kind, Class<?> localType, Class<?> valueType, String property,
-            boolean inheritable) {
-        int previous = size - 1;
-        if (previous == 0) {
-            firstKind = lastKind;
-            firstLocalType = lastLocalType;
-            firstValueType = lastValueType;
-            firstProperty = lastProperty;
-            firstInheritable = lastInheritable;
-            firstRepeats = lastRepeats;
-        } else if (previous > 0) {
-            if (previous == kinds.length) {
-                grow(previous * 2);
-            }
-            kinds[previous] = lastKind;
-            localTypes[previous] = lastLocalType;
-            valueTypes[previous] = lastValueType;
-            properties[previous] = lastProperty;
-            this.inheritable[previous] = lastInheritable;
-            repeats[previous] = lastRepeats;
+    /** The next finding, counting one leftover; its classes and property are null. */
+    private Finding next() {
+        if (size == findings.length) {
+            findings = newFindings(findings, size * 2);
         }
-        lastKind = kind;
-        lastLocalType = localType;
-        lastValueType = valueType;
-        lastProperty = property;
-        lastInheritable = inheritable;
-        lastRepeats = 1;
-        size++;
+        Finding f = findings[size++];
+        f.inheritable = false;
+        f.repeats = 1;
         count++;
+        return f;
     }
 
-    private void grow(int length) {
-        kinds = Arrays.copyOf(kinds, length);
-        localTypes = Arrays.copyOf(localTypes, length);
-        valueTypes = Arrays.copyOf(valueTypes, length);
-        properties = Arrays.copyOf(properties, length);
-        inheritable = Arrays.copyOf(inheritable, length);
-        repeats = Arrays.copyOf(repeats, length);
+    private static Finding[] newFindings(Finding[] from, int length) {
+        Finding[] grown = Arrays.copyOf(from, length);
+        for (int i = from.length; i < length; i++) {
+            grown[i] = new Finding();
+        }
+        return grown;
     }
 
-    /** Whether {@code i} is the last finding, the one in the last* fields. */
-    private boolean isLast(int i) {
-        return i == size - 1;
-    }
-
-/** The number of leftovers found. */
+    /** The number of leftovers found. */
     int count() {
         return count;
     }
@@ -163,7 +127,7 @@ final class Findings {
 
     /** How many equal leftovers finding {@code i} stands for. */
     int repeats(int i) {
-        return isLast(i) ? lastRepeats : i == 0 ? firstRepeats : repeats[i];
+        return findings[i].repeats;
     }
 
     int staleExpunged() {
@@ -171,23 +135,23 @@ final class Findings {
     }
 
     Leftover.Kind kind(int i) {
-        return isLast(i) ? lastKind : i == 0 ? firstKind : kinds[i];
+        return findings[i].kind;
     }
 
     Class<?> localType(int i) {
-        return isLast(i) ? lastLocalType : i == 0 ? firstLocalType : localTypes[i];
+        return findings[i].localType;
     }
 
     Class<?> valueType(int i) {
-        return isLast(i) ? lastValueType : i == 0 ? firstValueType : valueTypes[i];
+        return findings[i].valueType;
     }
 
     String property(int i) {
-        return isLast(i) ? lastProperty : i == 0 ? firstProperty : properties[i];
+        return findings[i].property;
     }
 
     boolean inheritable(int i) {
-        return isLast(i) ? lastInheritable : i == 0 ? firstInheritable : inheritable[i];
+        return findings[i].inheritable;
     }
 
     /** Whether findings {@code i} and {@code j} fall in the same stats row. */
@@ -198,24 +162,14 @@ final class Findings {
 
     /** Forgets everything found, dropping the classes. */
     void clear() {
-        int n = size;
-        if (n > 0) {
-            if (n > 2) {
-                Arrays.fill(localTypes, 1, n - 1, null);
-                Arrays.fill(valueTypes, 1, n - 1, null);
-                Arrays.fill(properties, 1, n - 1, null);
-            }
-            if (n > 1) {
-                firstLocalType = null;
-                firstValueType = null;
-                firstProperty = null;
-            }
-            lastLocalType = null;
-            lastValueType = null;
-            lastProperty = null;
-            size = 0;
-            count = 0;
+        for (int i = 0, n = size; i < n; i++) {
+            Finding f = findings[i];
+            f.localType = null;
+            f.valueType = null;
+            f.property = null;
         }
+        size = 0;
+        count = 0;
         staleExpunged = 0;
     }
 }
