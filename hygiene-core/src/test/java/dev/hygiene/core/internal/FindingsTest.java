@@ -30,7 +30,7 @@ class FindingsTest {
 
     @Test
     void everyFindingReadsBackWhetherItIsTheLastOrAnEarlierOne() {
-        // More findings than the arrays' first capacity, each differing from the one before it.
+        // More findings than the first capacity, each differing from the one before it.
         int n = 21;
         for (int i = 0; i < n; i++) {
             if (i % 3 == 2) {
